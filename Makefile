@@ -1,0 +1,52 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEV_ENV := DJANGO_DEV=1
+
+.PHONY: run test install migrate load demo lint format migrations-check messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+load: migrate
+	$(DEV_ENV) $(PY) manage.py load_plans
+
+demo: load
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+## Set everything up on SQLite and serve http://127.0.0.1:$(PORT)/
+run: demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite (SQLite unless DATABASE_URL points elsewhere).
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: install
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,118 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from countries.models import Country
+
+from ..models import (
+    Commitment,
+    FocusArea,
+    NationalPlan,
+    Pillar,
+    ReportingPeriod,
+    Source,
+    Status,
+    StatusUpdate,
+)
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["iso3", "name_en", "name_es"]
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["number", "name_en", "name_es", "description_en", "description_es"]
+
+
+class FocusAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FocusArea
+        fields = ["code", "name_en", "name_es"]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["code", "kind", "start_date", "end_date"]
+
+
+class AreaCountSerializer(serializers.Serializer):
+    focus_area = serializers.CharField()
+    stated = serializers.IntegerField(allow_null=True)
+    loaded = serializers.IntegerField()
+    matches = serializers.BooleanField()
+
+
+class PlanSerializer(serializers.Serializer):
+    """A plan with its stated commitment counts beside the loaded ones (data quality)."""
+
+    country = serializers.CharField(source="plan.country.iso3")
+    edition = serializers.CharField(source="plan.edition")
+    title_en = serializers.CharField(source="plan.title_en")
+    summary_en = serializers.CharField(source="plan.summary_en")
+    stated_total = serializers.IntegerField(allow_null=True)
+    loaded_total = serializers.IntegerField()
+    matches = serializers.BooleanField()
+    by_focus_area = AreaCountSerializer(many=True)
+
+
+class StatusFieldsMixin(serializers.Serializer):
+    """The status as of the requested period, read from ``Commitment.objects.with_status``."""
+
+    status = serializers.IntegerField(source="current_status", allow_null=True, read_only=True)
+    status_label = serializers.SerializerMethodField()
+    status_period = serializers.CharField(source="current_period", allow_null=True, read_only=True)
+    status_demo = serializers.SerializerMethodField(
+        help_text="True when the status shown is synthetic demo data."
+    )
+
+    @extend_schema_field(serializers.CharField())
+    def get_status_label(self, obj) -> str:
+        if obj.current_status is None:
+            return str(_("Not reported"))
+        return str(Status(obj.current_status).label)
+
+    def get_status_demo(self, obj) -> bool:
+        return obj.current_source == Source.DEMO
+
+
+class CommitmentSerializer(StatusFieldsMixin, serializers.ModelSerializer):
+    country = serializers.CharField(source="country.iso3", read_only=True)
+    focus_area = serializers.CharField(source="focus_area.code", read_only=True)
+    pillar = serializers.IntegerField(source="pillar.number", read_only=True)
+    plan = serializers.CharField(source="plan.edition", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "code", "country", "focus_area", "pillar", "plan", "text", "text_es",
+            "status", "status_label", "status_period", "status_demo",
+        ]
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="code", queryset=Commitment.objects.all())
+    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    recorded_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id", "commitment", "period", "status", "status_label", "narrative",
+            "recorded_by", "created_at", "source",
+        ]
+        read_only_fields = ["id", "created_at", "source"]
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    pillar_rationale = serializers.CharField(read_only=True)
+    history = StatusUpdateSerializer(source="updates", many=True, read_only=True)
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = CommitmentSerializer.Meta.fields + ["pillar_rationale", "history"]

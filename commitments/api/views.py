@@ -1,0 +1,127 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from countries.models import Country
+
+from .. import selectors, services
+from ..models import Commitment, FocusArea, Pillar, ReportingPeriod, Source, StatusUpdate
+from .filters import CommitmentFilter, StatusUpdateFilter
+from .serializers import (
+    CommitmentDetailSerializer,
+    CommitmentSerializer,
+    CountrySerializer,
+    FocusAreaSerializer,
+    PeriodSerializer,
+    PillarSerializer,
+    PlanSerializer,
+    StatusUpdateSerializer,
+)
+
+
+def period_from_request(request) -> ReportingPeriod | None:
+    """The ``period`` query parameter as a period (None if absent); 400 if unknown."""
+    code = request.query_params.get("period", "").strip()
+    if not code:
+        return None
+    try:
+        return ReportingPeriod.objects.get(code=code)
+    except ReportingPeriod.DoesNotExist:
+        raise ValidationError({"period": [_("Unknown reporting period: %(code)s") % {"code": code}]})
+
+
+class IsStaffOrReadOnly(permissions.BasePermission):
+    """Anyone may read; only secretariat staff may write (roles arrive with the workspace)."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    lookup_field = "iso3"
+    pagination_class = None
+
+
+class PillarViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Pillar.objects.all()
+    serializer_class = PillarSerializer
+    lookup_field = "number"
+    pagination_class = None
+
+
+class FocusAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = FocusArea.objects.all()
+    serializer_class = FocusAreaSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ReportingPeriod.objects.all()
+    serializer_class = PeriodSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+@extend_schema_view(list=extend_schema(summary="Plans with stated vs loaded commitment counts"))
+class PlanViewSet(viewsets.ViewSet):
+    """National plans, each with the commitment counts stated in the source beside the loaded
+    ones, per focus area, so discrepancies in the source stay visible."""
+
+    serializer_class = PlanSerializer
+
+    def list(self, request):
+        return Response(PlanSerializer(selectors.data_quality(), many=True).data)
+
+
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Commitments with their status as of ``period`` (the latest status if no period)."""
+
+    lookup_field = "code"
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        period = period_from_request(self.request)
+        queryset = Commitment.objects.select_related("country", "focus_area", "pillar", "plan")
+        queryset = queryset.with_status(period)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "updates",
+                    queryset=StatusUpdate.objects.select_related("period", "created_by"),
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer
+
+
+class StatusUpdateViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Status history (read) and recording a new status (secretariat staff)."""
+
+    queryset = StatusUpdate.objects.select_related("commitment", "period", "created_by")
+    serializer_class = StatusUpdateSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    filterset_class = StatusUpdateFilter
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.record_status(
+            commitment=data["commitment"],
+            period=data["period"],
+            status=data["status"],
+            narrative=data.get("narrative", ""),
+            user=self.request.user,
+            source=Source.API,
+        )

@@ -1,0 +1,341 @@
+"""The commitments of the national action plans and their traffic-light statuses.
+
+Domain rules live here, in the schema where they can (check and unique constraints) and in
+QuerySet methods for the reads every other part shares (``Commitment.objects.with_status``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+from mirps.i18n import active_language, localized
+
+
+class Status(models.IntegerChoices):
+    """The traffic-light scale of the 2017-2018 monitoring tool. Progress is value × 20 %."""
+
+    NOT_STARTED = 0, _("Not started")
+    STARTED = 1, _("Started and being implemented")
+    IMPLEMENTING_40 = 2, _("Being implemented (40%)")
+    IMPLEMENTING_60 = 3, _("Being implemented (60%)")
+    IMPLEMENTING_80 = 4, _("Being implemented (80%)")
+    COMPLETED = 5, _("Completed")
+
+    @property
+    def percent(self) -> int:
+        return int(self.value) * 20
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[int(self.value)]
+
+    @property
+    def colour_name(self) -> str:
+        return str(STATUS_COLOUR_NAMES[int(self.value)])
+
+
+# The colours of the 2017-2018 report, beside the scale so no template invents its own.
+STATUS_COLOURS = {
+    5: "#1b5e20",  # dark green
+    4: "#7cb342",  # light green
+    3: "#f57c00",  # orange
+    2: "#fdd835",  # yellow
+    1: "#fff3c4",  # cream
+    0: "#c62828",  # red
+}
+STATUS_COLOUR_NAMES = {
+    5: _("dark green"),
+    4: _("light green"),
+    3: _("orange"),
+    2: _("yellow"),
+    1: _("cream"),
+    0: _("red"),
+}
+NOT_REPORTED_LABEL = _("Not reported")
+NOT_REPORTED_COLOUR = "#e0e0e0"
+
+
+class FocusAreaCode(models.TextChoices):
+    PROTECTION = "PRO", _("Protection")
+    JOBS = "JOB", _("Jobs and livelihoods")
+    SOCIAL = "SOC", _("Social protection")
+    EDUCATION = "EDU", _("Education")
+    HEALTH = "HEA", _("Health")
+
+
+class Pillar(models.Model):
+    """One of the four objectives every national plan shares."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=4), name="pillar_number_1_to_4"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class FocusArea(models.Model):
+    """One of the five sectors under which the plans list their commitments."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True, choices=FocusAreaCode.choices)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=FocusAreaCode.values), name="focus_area_known_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class NationalPlan(models.Model):
+    """A country's national action plan in one edition (e.g. the 2021 plans)."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="plans")
+    edition = models.CharField(_("edition"), max_length=20, help_text=_("e.g. 2021, 2024-2026"))
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
+    stated_total = models.PositiveIntegerField(
+        _("stated total"), null=True, blank=True, help_text=_("Total commitments as printed")
+    )
+
+    class Meta:
+        ordering = ["country__name_en", "edition"]
+        verbose_name = _("national plan")
+        verbose_name_plural = _("national plans")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "edition"], name="plan_country_edition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country.iso3} {self.edition}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+
+class StatedCount(models.Model):
+    """The number of commitments a plan states for a focus area, as printed in the source."""
+
+    plan = models.ForeignKey(NationalPlan, on_delete=models.CASCADE, related_name="stated_counts")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT)
+    stated = models.PositiveIntegerField(_("stated count"))
+
+    class Meta:
+        ordering = ["plan", "focus_area__order"]
+        verbose_name = _("stated count")
+        verbose_name_plural = _("stated counts")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area"], name="stated_plan_focus_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.focus_area.code}: {self.stated}"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def with_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
+        """Annotate each commitment with its status as of ``period`` (latest if None).
+
+        Adds ``current_status`` (0-5 or None for not reported), ``current_period`` (code of the
+        period the status belongs to), ``current_narrative`` and ``current_source``. One correlated subquery per
+        column, so the whole list stays one query whatever its length.
+        """
+        latest = StatusUpdate.objects.counted().as_of(period).filter(commitment=OuterRef("pk"))
+        latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
+        return self.annotate(
+            current_status=Subquery(latest.values("status")[:1]),
+            current_period=Subquery(latest.values("period__code")[:1]),
+            current_narrative=Subquery(latest.values("narrative")[:1]),
+            current_source=Subquery(latest.values("source")[:1]),
+        )
+
+    def with_current_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
+        """Only the status column of ``with_status`` (what the progress engine needs)."""
+        latest = StatusUpdate.objects.counted().as_of(period).filter(commitment=OuterRef("pk"))
+        latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
+        return self.annotate(current_status=Subquery(latest.values("status")[:1]))
+
+    def search(self, q: str) -> CommitmentQuerySet:
+        q = (q or "").strip()
+        if not q:
+            return self
+        return self.filter(Q(code__icontains=q) | Q(text__icontains=q) | Q(text_es__icontains=q))
+
+
+class Commitment(models.Model):
+    """One line of a national action plan: one country, one focus area, one pillar."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    plan = models.ForeignKey(NationalPlan, on_delete=models.PROTECT, related_name="commitments")
+    # The country is the plan's; it is kept here too because every filter and grouping uses
+    # it, and load_plans and the admin keep the two equal (checked by a test).
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="commitments")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="commitments")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments")
+    pillar_rationale = models.CharField(_("why this pillar"), max_length=300, blank=True)
+    text = models.TextField(_("text as printed"))
+    text_es = models.TextField(_("Spanish text"), blank=True)
+    order = models.PositiveIntegerField(_("order in the plan"), default=0)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__iso3", "order"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{3}-(PRO|JOB|SOC|EDU|HEA)-[0-9]{2,}$"),
+                name="commitment_code_format",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "pillar"]), models.Index(fields=["focus_area"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def localized_text(self) -> str:
+        return self.text_es if active_language() == "es" and self.text_es else self.text
+
+
+class PeriodKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    MIDYEAR = "midyear", _("Mid-year")
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def chronological(self) -> ReportingPeriodQuerySet:
+        return self.order_by("end_date", "start_date")
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period: ``2024`` (annual) or ``2024-H1`` (mid-year, since 2024)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["end_date", "start_date"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="annual", code__regex=r"^[0-9]{4}$")
+                | Q(kind="midyear", code__regex=r"^[0-9]{4}-H[12]$"),
+                name="period_code_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Web")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo (synthetic)")
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def counted(self) -> StatusUpdateQuerySet:
+        """The updates that count in figures. (Review states arrive with the workspace.)"""
+        return self
+
+    def as_of(self, period: ReportingPeriod | None) -> StatusUpdateQuerySet:
+        """Updates reported in ``period`` or in any period that ended no later than it."""
+        if period is None:
+            return self
+        return self.filter(period__end_date__lte=period.end_date)
+
+
+class StatusUpdate(models.Model):
+    """A traffic-light status reported for one commitment in one period.
+
+    Rows are never overwritten: a new report is a new row, and "the status as of P" is the
+    latest row in P or before (by period end, then by when it was recorded).
+    """
+
+    LATEST_FIRST = ("-period__end_date", "-period__start_date", "-created_at", "-id")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
+    narrative = models.TextField(_("narrative"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="status_updates", verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "period__end_date", "created_at", "id"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__gte=0, status__lte=5), name="status_update_status_0_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="status_update_known_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["commitment", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} {self.period.code}: {self.status}"

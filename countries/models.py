@@ -1,0 +1,30 @@
+from django.db import models
+
+from mirps.i18n import localized
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.Model):
+    """A MIRPS country, identified by its ISO 3166-1 alpha-3 code."""
+
+    iso3 = models.CharField(_("ISO3 code"), max_length=3, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper_alpha3"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iso3})"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Spanish unless English is active)."""
+        return localized(self, "name")

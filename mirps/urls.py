@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from commitments.api import views as commitment_api
+from reports import views as report_views
+from reports.api import ProgressView
+
+router = DefaultRouter()
+router.register("countries", commitment_api.CountryViewSet, basename="country")
+router.register("pillars", commitment_api.PillarViewSet, basename="pillar")
+router.register("focus-areas", commitment_api.FocusAreaViewSet, basename="focus-area")
+router.register("periods", commitment_api.PeriodViewSet, basename="period")
+router.register("plans", commitment_api.PlanViewSet, basename="plan")
+router.register("commitments", commitment_api.CommitmentViewSet, basename="commitment")
+router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="status-update")
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/progress/", ProgressView.as_view(), name="api-progress"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api-auth/", include("rest_framework.urls")),
+]
+

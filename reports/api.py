@@ -1,0 +1,85 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commitments.models import FocusArea, ReportingPeriod
+from commitments.services import demo_data_present
+from countries.models import Country
+
+from . import progress
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    by = serializers.CharField(required=False, allow_blank=True, default="")
+    period = serializers.CharField(required=False, allow_blank=True, default="")
+    country = serializers.CharField(required=False, allow_blank=True, default="")
+    pillar = serializers.IntegerField(required=False, min_value=1, max_value=4, default=None)
+    focus_area = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_by(self, value):
+        try:
+            return progress.parse_by(value)
+        except progress.ProgressError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate_period(self, value):
+        if not value:
+            return None
+        period = ReportingPeriod.objects.filter(code=value).first()
+        if period is None:
+            raise serializers.ValidationError(_("Unknown reporting period: %(code)s") % {"code": value})
+        return period
+
+    def validate_country(self, value):
+        if not value:
+            return None
+        value = value.upper()
+        if not Country.objects.filter(iso3=value).exists():
+            raise serializers.ValidationError(_("Unknown country: %(code)s") % {"code": value})
+        return value
+
+    def validate_focus_area(self, value):
+        if not value:
+            return None
+        value = value.upper()
+        if not FocusArea.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("Unknown focus area: %(code)s") % {"code": value})
+        return value
+
+
+PARAMETERS = [
+    OpenApiParameter("by", OpenApiTypes.STR, description="pillar, country, focus_area, or a "
+                     "comma-separated combination such as country,pillar; empty for the region"),
+    OpenApiParameter("period", OpenApiTypes.STR, description="period code (e.g. 2024); the "
+                     "latest status of each commitment if absent"),
+    OpenApiParameter("country", OpenApiTypes.STR, description="ISO3 code"),
+    OpenApiParameter("pillar", OpenApiTypes.INT, description="1 to 4"),
+    OpenApiParameter("focus_area", OpenApiTypes.STR, description="PRO, JOB, SOC, EDU or HEA"),
+]
+
+
+class ProgressView(APIView):
+    """Progress and coverage, grouped and filtered, as of a period.
+
+    progress = mean of (status × 20 %) over reported commitments (null when none is reported);
+    coverage = reported ÷ commitments; levels = count at each status and not reported.
+    """
+
+    @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        result = progress.compute(
+            by=params["by"],
+            period=params["period"],
+            country=params["country"],
+            pillar=params["pillar"],
+            focus_area=params["focus_area"],
+        )
+        data = result.as_dict()
+        data["demo_data"] = demo_data_present()
+        return Response(data)
