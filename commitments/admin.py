@@ -42,8 +42,17 @@ class CommitmentAdmin(admin.ModelAdmin):
     # Code, plan and country come from the fixtures; the pillar is our classification and
     # stays editable (with the reason), and so is the Spanish text.
     readonly_fields = ["code", "plan", "country", "focus_area", "text", "order"]
-    fields = ["code", "plan", "country", "focus_area", "order", "text", "text_es", "pillar",
-              "pillar_rationale"]
+    fields = [
+        "code",
+        "plan",
+        "country",
+        "focus_area",
+        "order",
+        "text",
+        "text_es",
+        "pillar",
+        "pillar_rationale",
+    ]
 
     @admin.display(description="text")
     def short_text(self, obj):
@@ -62,8 +71,15 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     search_fields = ["commitment__code", "narrative"]
     list_select_related = ["commitment", "period", "created_by"]
     # History is append-only: rows are read here, never edited.
-    readonly_fields = ["commitment", "period", "status", "narrative", "created_by",
-                       "created_at", "source"]
+    readonly_fields = [
+        "commitment",
+        "period",
+        "status",
+        "narrative",
+        "created_by",
+        "created_at",
+        "source",
+    ]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -181,8 +181,8 @@ class CommitmentQuerySet(models.QuerySet):
         """Annotate each commitment with its status as of ``period`` (latest if None).
 
         Adds ``current_status`` (0-5 or None for not reported), ``current_period`` (code of the
-        period the status belongs to), ``current_narrative`` and ``current_source``. One correlated subquery per
-        column, so the whole list stays one query whatever its length.
+        period the status belongs to), ``current_narrative`` and ``current_source``. One
+        correlated subquery per column, so the whole list stays one query whatever its length.
         """
         latest = StatusUpdate.objects.counted().as_of(period).filter(commitment=OuterRef("pk"))
         latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
@@ -315,8 +315,12 @@ class StatusUpdate(models.Model):
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
     narrative = models.TextField(_("narrative"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="status_updates", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
-from .models import Commitment, FocusArea, NationalPlan, ReportingPeriod
+from .models import Commitment, FocusArea, NationalPlan, ReportingPeriod, StatedCount
 
 
 @dataclass
@@ -38,9 +38,10 @@ def data_quality(plans=None) -> list[PlanQuality]:
     Three queries whatever the number of plans: plans (with country), their stated counts, and
     the loaded counts grouped by plan and focus area.
     """
-    plans = list((plans or NationalPlan.objects.all()).select_related("country").prefetch_related(
-        "stated_counts__focus_area"
-    ))
+    stated = Prefetch("stated_counts", queryset=StatedCount.objects.select_related("focus_area"))
+    plans = list(
+        (plans or NationalPlan.objects.all()).select_related("country").prefetch_related(stated)
+    )
     loaded: dict[tuple[int, str], int] = {}
     rows = (
         Commitment.objects.filter(plan__in=plans)
@@ -73,7 +74,8 @@ def data_quality(plans=None) -> list[PlanQuality]:
 def latest_period_with_data() -> ReportingPeriod | None:
     """The most recent period in which any status was reported (the pages' default)."""
     return (
-        ReportingPeriod.objects.filter(updates__isnull=False).distinct().order_by(
-            "-end_date", "-start_date"
-        ).first()
+        ReportingPeriod.objects.filter(updates__isnull=False)
+        .distinct()
+        .order_by("-end_date", "-start_date")
+        .first()
     )

@@ -1,7 +1,7 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mirps.i18n import localized
-from django.utils.translation import gettext_lazy as _
 
 
 class Country(models.Model):

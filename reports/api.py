@@ -30,7 +30,9 @@ class ProgressQuerySerializer(serializers.Serializer):
             return None
         period = ReportingPeriod.objects.filter(code=value).first()
         if period is None:
-            raise serializers.ValidationError(_("Unknown reporting period: %(code)s") % {"code": value})
+            raise serializers.ValidationError(
+                _("Unknown reporting period: %(code)s") % {"code": value}
+            )
         return period
 
     def validate_country(self, value):
@@ -51,10 +53,17 @@ class ProgressQuerySerializer(serializers.Serializer):
 
 
 PARAMETERS = [
-    OpenApiParameter("by", OpenApiTypes.STR, description="pillar, country, focus_area, or a "
-                     "comma-separated combination such as country,pillar; empty for the region"),
-    OpenApiParameter("period", OpenApiTypes.STR, description="period code (e.g. 2024); the "
-                     "latest status of each commitment if absent"),
+    OpenApiParameter(
+        "by",
+        OpenApiTypes.STR,
+        description="pillar, country, focus_area, or a "
+        "comma-separated combination such as country,pillar; empty for the region",
+    ),
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        description="period code (e.g. 2024); the latest status of each commitment if absent",
+    ),
     OpenApiParameter("country", OpenApiTypes.STR, description="ISO3 code"),
     OpenApiParameter("pillar", OpenApiTypes.INT, description="1 to 4"),
     OpenApiParameter("focus_area", OpenApiTypes.STR, description="PRO, JOB, SOC, EDU or HEA"),

@@ -19,7 +19,6 @@ whatever the number of commitments. The API, the pages and the exports all call 
 from __future__ import annotations
 
 import itertools
-
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -180,11 +179,11 @@ def compute(
         queryset = model.objects.all()
         if filters.get(part) not in (None, ""):
             queryset = queryset.filter(**{key_attr: filters[part]})
-        members.append([(getattr(obj, key_attr), str(getattr(obj, "name"))) for obj in queryset])
+        members.append([(getattr(obj, key_attr), str(obj.name)) for obj in queryset])
 
     total = Stats()
     groups: list[Group] = []
-    for combination in (itertools.product(*members) if by else []):
+    for combination in itertools.product(*members) if by else []:
         key = tuple(k for k, _label in combination)
         stats = found.get(key, Stats())
         total.add(stats)

@@ -21,7 +21,8 @@ def legend() -> list[dict]:
             "key": str(int(s)),
             "number": int(s),
             "label": s.label,
-            "percent": int(s) * 20,
+            # shown beside the label unless the label already says it ("… (60%)")
+            "percent": None if "%" in str(s.label) else int(s) * 20,
             "colour": STATUS_COLOURS[int(s)],
             "colour_name": STATUS_COLOUR_NAMES[int(s)],
             "dark": int(s) in (5, 0, 3),
@@ -51,10 +52,12 @@ def bar_rows(result: progress.Progress, levels: list[dict]) -> list[dict]:
         for level in levels:
             count = stats["levels"][level["key"]]
             if count:
-                segments.append({**level, "count": count,
-                                 "width": 100 * count / stats["commitments"]})
-        rows.append({"label": group.label, "keys": group.keys, "stats": stats,
-                     "segments": segments})
+                width = 100 * count / stats["commitments"]
+                # too narrow to hold "n: count" legibly: the text row below the bar has it
+                segments.append({**level, "count": count, "width": width, "roomy": width >= 8})
+        rows.append(
+            {"label": group.label, "keys": group.keys, "stats": stats, "segments": segments}
+        )
     return rows
 
 
@@ -70,9 +73,15 @@ def home(request):
     by_country = progress.compute(by=["country"], period=period)
     quality = selectors.data_quality()
     mismatches = [
-        {"country": q.plan.country, "focus_area": a.focus_area, "stated": a.stated,
-         "loaded": a.loaded}
-        for q in quality for a in q.by_focus_area if not a.matches
+        {
+            "country": q.plan.country,
+            "focus_area": a.focus_area,
+            "stated": a.stated,
+            "loaded": a.loaded,
+        }
+        for q in quality
+        for a in q.by_focus_area
+        if not a.matches
     ]
     context = {
         "periods": periods,

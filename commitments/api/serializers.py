@@ -7,7 +7,6 @@ from countries.models import Country
 from ..models import (
     Commitment,
     FocusArea,
-    NationalPlan,
     Pillar,
     ReportingPeriod,
     Source,
@@ -89,8 +88,17 @@ class CommitmentSerializer(StatusFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Commitment
         fields = [
-            "code", "country", "focus_area", "pillar", "plan", "text", "text_es",
-            "status", "status_label", "status_period", "status_demo",
+            "code",
+            "country",
+            "focus_area",
+            "pillar",
+            "plan",
+            "text",
+            "text_es",
+            "status",
+            "status_label",
+            "status_period",
+            "status_demo",
         ]
 
 
@@ -104,8 +112,15 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatusUpdate
         fields = [
-            "id", "commitment", "period", "status", "status_label", "narrative",
-            "recorded_by", "created_at", "source",
+            "id",
+            "commitment",
+            "period",
+            "status",
+            "status_label",
+            "narrative",
+            "recorded_by",
+            "created_at",
+            "source",
         ]
         read_only_fields = ["id", "created_at", "source"]
 

@@ -30,7 +30,9 @@ def period_from_request(request) -> ReportingPeriod | None:
     try:
         return ReportingPeriod.objects.get(code=code)
     except ReportingPeriod.DoesNotExist:
-        raise ValidationError({"period": [_("Unknown reporting period: %(code)s") % {"code": code}]})
+        raise ValidationError(
+            {"period": [_("Unknown reporting period: %(code)s") % {"code": code}]}
+        ) from None
 
 
 class IsStaffOrReadOnly(permissions.BasePermission):
@@ -105,7 +107,9 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class StatusUpdateViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     """Status history (read) and recording a new status (secretariat staff)."""
