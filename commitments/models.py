@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
@@ -199,6 +200,25 @@ class CommitmentQuerySet(models.QuerySet):
         latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
         return self.annotate(current_status=Subquery(latest.values("status")[:1]))
 
+    def with_workspace_state(self, period: ReportingPeriod) -> CommitmentQuerySet:
+        """Annotate what the workspace needs for editing ``period`` (beside ``with_status``).
+
+        ``version``: id of the newest row for this commitment *in* ``period`` (any review state;
+        0 if none), which an edit form sends back so a concurrent change is detected;
+        ``latest_state``/``latest_status``/``latest_by``: that row's review state, status and
+        author; ``pending_status``: the status awaiting review in ``period``, if any.
+        """
+        in_period = StatusUpdate.objects.filter(commitment=OuterRef("pk"), period=period)
+        newest = in_period.order_by("-created_at", "-id")
+        pending = in_period.pending().order_by("-created_at", "-id")
+        return self.annotate(
+            version=Coalesce(Subquery(newest.values("id")[:1]), 0),
+            latest_state=Subquery(newest.values("review_state")[:1]),
+            latest_status=Subquery(newest.values("status")[:1]),
+            latest_by=Subquery(newest.values("created_by__username")[:1]),
+            pending_status=Subquery(pending.values("status")[:1]),
+        )
+
     def search(self, q: str) -> CommitmentQuerySet:
         q = (q or "").strip()
         if not q:
@@ -260,6 +280,9 @@ class ReportingPeriod(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
+    locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("A locked period refuses any change.")
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -289,10 +312,17 @@ class Source(models.TextChoices):
     DEMO = "demo", _("Demo (synthetic)")
 
 
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def counted(self) -> StatusUpdateQuerySet:
-        """The updates that count in figures. (Review states arrive with the workspace.)"""
-        return self
+        """The updates that count in public figures: approved ones only."""
+        return self.filter(review_state=ReviewState.APPROVED)
 
     def as_of(self, period: ReportingPeriod | None) -> StatusUpdateQuerySet:
         """Updates reported in ``period`` or in any period that ended no later than it."""
@@ -300,12 +330,17 @@ class StatusUpdateQuerySet(models.QuerySet):
             return self
         return self.filter(period__end_date__lte=period.end_date)
 
+    def pending(self) -> StatusUpdateQuerySet:
+        return self.filter(review_state=ReviewState.SUBMITTED)
+
 
 class StatusUpdate(models.Model):
     """A traffic-light status reported for one commitment in one period.
 
     Rows are never overwritten: a new report is a new row, and "the status as of P" is the
-    latest row in P or before (by period end, then by when it was recorded).
+    latest *approved* row in P or before (by period end, then by when it was recorded).
+    Secretariat staff's rows are approved as they are saved; national teams' rows are
+    submitted and count only once the secretariat approves them.
     """
 
     LATEST_FIRST = ("-period__end_date", "-period__start_date", "-created_at", "-id")
@@ -314,6 +349,8 @@ class StatusUpdate(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
     narrative = models.TextField(_("narrative"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
+    evidence_file = models.FileField(_("evidence file"), blank=True, upload_to="evidence/%Y/%m/")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -324,6 +361,32 @@ class StatusUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # The row of the same commitment and period this one replaced (what its author saw).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaces"),
+    )
+    review_state = models.CharField(
+        _("review state"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.APPROVED,
+        db_index=True,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -331,6 +394,7 @@ class StatusUpdate(models.Model):
         ordering = ["commitment", "period__end_date", "created_at", "id"]
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")
+        permissions = [("review_statusupdate", _("Can review submitted statuses"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__gte=0, status__lte=5), name="status_update_status_0_to_5"
@@ -338,8 +402,65 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="status_update_known_source"
             ),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values),
+                name="status_update_known_review_state",
+            ),
         ]
         indexes = [models.Index(fields=["commitment", "period"])]
 
     def __str__(self) -> str:
         return f"{self.commitment.code} {self.period.code}: {self.status}"
+
+    @property
+    def counts(self) -> bool:
+        return self.review_state == ReviewState.APPROVED
+
+
+class ChangeEvent(models.Model):
+    """The audit trail: every change with who, when, old and new value and the route it came by.
+
+    Written by the service functions in the same transaction as the change itself.
+    """
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("Status recorded")
+        SUBMITTED = "submitted", _("Status submitted for review")
+        APPROVED = "approved", _("Status approved")
+        RETURNED = "returned", _("Status returned")
+        SUPERSEDED = "superseded", _("Submission superseded")
+        PERIOD_OPENED = "period_opened", _("Period opened")
+        PERIOD_LOCKED = "period_locked", _("Period locked")
+        PERIOD_UNLOCKED = "period_unlocked", _("Period unlocked")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    route = models.CharField(_("route"), max_length=12, choices=Source.choices)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    status_update = models.ForeignKey(
+        StatusUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    old_value = models.CharField(_("old value"), max_length=100, blank=True)
+    new_value = models.CharField(_("new value"), max_length=100, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.old_value} → {self.new_value}"

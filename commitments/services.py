@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from countries.models import Country
 
 from .models import (
+    ChangeEvent,
     Commitment,
     FocusArea,
     NationalPlan,
+    PeriodKind,
     Pillar,
     ReportingPeriod,
+    ReviewState,
     Source,
     StatedCount,
     Status,
     StatusUpdate,
 )
+from .permissions import is_secretariat, require_record, require_secretariat
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -124,6 +134,47 @@ def load_plans(*, fixtures_dir: Path = FIXTURES_DIR) -> LoadResult:
     )
 
 
+class PeriodLocked(ValidationError):
+    """The period is locked: nothing in it may change."""
+
+
+class Conflict(Exception):
+    """Someone else changed this commitment and period since the editor loaded it."""
+
+    def __init__(self, current: StatusUpdate):
+        self.current = current
+        who = current.created_by.get_username() if current.created_by else "?"
+        super().__init__(
+            _(
+                "%(who)s recorded status %(status)s (%(label)s) for %(code)s in %(period)s at "
+                "%(when)s, after you opened this form. Your change was not saved: review theirs "
+                "and save again if yours should replace it."
+            )
+            % {
+                "who": who,
+                "status": current.status,
+                "label": current.get_status_display(),
+                "code": current.commitment.code,
+                "period": current.period.code,
+                "when": timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+
+
+def current_version(commitment: Commitment, period: ReportingPeriod) -> StatusUpdate | None:
+    """The newest row for this commitment in this period, whatever its review state."""
+    return (
+        StatusUpdate.objects.select_related("created_by", "commitment", "period")
+        .filter(commitment=commitment, period=period)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _status_text(update: StatusUpdate | None) -> str:
+    return "" if update is None else f"{update.status} ({update.review_state})"
+
+
 def record_status(
     *,
     commitment: Commitment,
@@ -132,18 +183,188 @@ def record_status(
     narrative: str = "",
     user=None,
     source: str = Source.WEB,
+    base_version: int | None = 0,
+    evidence_url: str = "",
+    evidence_file=None,
 ) -> StatusUpdate:
-    """Record a status for a commitment in a period, as a new row (history is never rewritten)."""
+    """Record a status for a commitment in a period, as a new row (history is never rewritten).
+
+    Rules, the same for every route: the user may record for this country (secretariat: any;
+    national team: their own); the period is not locked; the status is on the scale; a change
+    of status needs a narrative; and ``base_version`` (the id of the newest row for this
+    commitment and period the author saw, 0 for none) is still the newest, otherwise
+    ``Conflict``. Pass ``base_version=None`` only for writes that are not edits of what a person
+    saw (demo data, fixtures). Secretariat rows are approved on save, others are submitted;
+    an earlier pending submission for the same commitment and period is superseded.
+    """
+    require_record(user, commitment.country_id)
     if status not in Status.values:
-        raise ValueError(f"status must be one of {Status.values}")
-    return StatusUpdate.objects.create(
-        commitment=commitment,
-        period=period,
-        status=status,
-        narrative=narrative,
-        created_by=user if user is not None and user.is_authenticated else None,
-        source=source,
+        raise ValidationError({"status": _("Status must be a whole number from 0 to 5.")})
+    with transaction.atomic():
+        # Lock the commitment row so two concurrent saves of it are serialised (PostgreSQL;
+        # SQLite serialises writers anyway).
+        Commitment.objects.select_for_update().filter(pk=commitment.pk).first()
+        period = ReportingPeriod.objects.get(pk=period.pk)
+        if period.locked:
+            raise PeriodLocked(
+                _("The period %(period)s is locked: it accepts no changes.")
+                % {"period": period.code}
+            )
+        latest = current_version(commitment, period)
+        if base_version is not None and (latest.pk if latest else 0) != base_version:
+            raise Conflict(latest)
+        shown = Commitment.objects.with_status(period).filter(pk=commitment.pk).first()
+        before = shown.current_status if shown else None
+        if status != before and not narrative.strip():
+            raise ValidationError(
+                {"narrative": _("Explain the change of status in the narrative.")}
+            )
+        approved = is_secretariat(user)
+        now = timezone.now()
+        update = StatusUpdate.objects.create(
+            commitment=commitment,
+            period=period,
+            status=status,
+            narrative=narrative.strip(),
+            evidence_url=evidence_url or "",
+            evidence_file=evidence_file or "",
+            created_by=user,
+            source=source,
+            previous=latest,
+            review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
+            reviewed_by=user if approved else None,
+            reviewed_at=now if approved else None,
+        )
+        for old in StatusUpdate.objects.filter(
+            commitment=commitment, period=period, review_state=ReviewState.SUBMITTED
+        ).exclude(pk=update.pk):
+            old.review_state = ReviewState.SUPERSEDED
+            old.save(update_fields=["review_state"])
+            _log(
+                user,
+                ChangeEvent.Action.SUPERSEDED,
+                source,
+                update=old,
+                old=_status_text(old),
+                new=f"{update.status}",
+            )
+        _log(
+            user,
+            ChangeEvent.Action.RECORDED if approved else ChangeEvent.Action.SUBMITTED,
+            source,
+            update=update,
+            old="" if before is None else str(before),
+            new=str(status),
+            comment=narrative.strip(),
+        )
+    return update
+
+
+def _log(user, action, route, *, update=None, period=None, old="", new="", comment=""):
+    ChangeEvent.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        route=route,
+        commitment_id=update.commitment_id if update else None,
+        period_id=update.period_id if update else (period.pk if period else None),
+        status_update=update,
+        old_value=old,
+        new_value=new,
+        comment=comment,
     )
+
+
+def review(*, updates, user, approve: bool, comment: str = "", route: str = Source.WEB) -> int:
+    """Approve or return submitted updates, all or none. Returns how many were reviewed.
+
+    Only the secretariat reviews; only pending submissions that are still the newest row for
+    their commitment and period can be reviewed; nothing in a locked period; returning needs a
+    comment for the national team.
+    """
+    require_secretariat(user)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the update is returned.")})
+    with transaction.atomic():
+        ids = [u.pk for u in updates]
+        rows = list(
+            StatusUpdate.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("commitment", "period")
+        )
+        if len(rows) != len(set(ids)):
+            raise ValidationError(_("Some of the selected updates no longer exist."))
+        for row in rows:
+            if row.review_state != ReviewState.SUBMITTED:
+                raise ValidationError(
+                    _("%(code)s %(period)s is no longer awaiting review (%(state)s).")
+                    % {
+                        "code": row.commitment.code,
+                        "period": row.period.code,
+                        "state": row.get_review_state_display(),
+                    }
+                )
+            if row.period.locked:
+                raise PeriodLocked(
+                    _("The period %(period)s is locked: it accepts no changes.")
+                    % {"period": row.period.code}
+                )
+        now = timezone.now()
+        for row in rows:
+            row.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
+            row.reviewed_by = user
+            row.reviewed_at = now
+            row.review_comment = comment.strip()
+            row.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+            _log(
+                user,
+                ChangeEvent.Action.APPROVED if approve else ChangeEvent.Action.RETURNED,
+                route,
+                update=row,
+                old=ReviewState.SUBMITTED,
+                new=row.review_state,
+                comment=comment.strip(),
+            )
+    return len(rows)
+
+
+def set_period_locked(*, period: ReportingPeriod, locked: bool, user) -> ReportingPeriod:
+    require_secretariat(user)
+    with transaction.atomic():
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.locked != locked:
+            period.locked = locked
+            period.save(update_fields=["locked"])
+            action = (
+                ChangeEvent.Action.PERIOD_LOCKED if locked else ChangeEvent.Action.PERIOD_UNLOCKED
+            )
+            _log(user, action, Source.WEB, period=period, old=str(not locked), new=str(locked))
+    return period
+
+
+PERIOD_CODE = re.compile(r"^(?P<year>\d{4})(?:-H(?P<half>[12]))?$")
+
+
+def open_period(*, code: str, user) -> ReportingPeriod:
+    """Open a new reporting period from its code: ``2026`` (annual) or ``2026-H1`` (mid-year)."""
+    require_secretariat(user)
+    match = PERIOD_CODE.match((code or "").strip())
+    if not match:
+        raise ValidationError({"code": _("Use a year (2026) or a half year (2026-H1).")})
+    year, half = int(match["year"]), match["half"]
+    if half is None:
+        kind, start, end = PeriodKind.ANNUAL, date(year, 1, 1), date(year, 12, 31)
+    elif half == "1":
+        kind, start, end = PeriodKind.MIDYEAR, date(year, 1, 1), date(year, 6, 30)
+    else:
+        kind, start, end = PeriodKind.MIDYEAR, date(year, 7, 1), date(year, 12, 31)
+    with transaction.atomic():
+        if ReportingPeriod.objects.filter(code=match.group(0)).exists():
+            raise ValidationError({"code": _("This period already exists.")})
+        period = ReportingPeriod.objects.create(
+            code=match.group(0), kind=kind, start_date=start, end_date=end
+        )
+        _log(user, ChangeEvent.Action.PERIOD_OPENED, Source.WEB, period=period, new=period.code)
+    return period
 
 
 DEMO_PERIODS = [
@@ -163,8 +384,6 @@ def seed_demo() -> int:
     Every row written has source ``demo``; real statuses are never touched. The same database
     always gets the same history (each commitment's sequence is seeded by its code).
     """
-    import random
-
     StatusUpdate.objects.filter(source=Source.DEMO).delete()
     periods = {}
     for code, kind, start, end, _share in DEMO_PERIODS:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,28 @@ class Country(models.Model):
     def name(self) -> str:
         """The name in the active language (Spanish unless English is active)."""
         return localized(self, "name")
+
+
+class Membership(models.Model):
+    """A national technical team member's country. A person may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("country")
+    )
+
+    class Meta:
+        ordering = ["country__iso3", "user__username"]
+        verbose_name = _("national team membership")
+        verbose_name_plural = _("national team memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "country"], name="membership_user_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.country.iso3}"

@@ -82,3 +82,29 @@ def report(
         source=source,
         narrative=narrative,
     )
+
+
+def secretariat(username: str = "sofia", password: str = "pw-Secretariat-2024"):
+    """Secretariat staff: every country; statuses approved on save; reviews; locks periods."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from commitments.permissions import SECRETARIAT_GROUP
+    from commitments.roles import ensure_roles
+
+    ensure_roles()
+    user = get_user_model().objects.create_user(username, password=password)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    return user
+
+
+def member(username: str, *iso3s: str, password: str = "pw-Member-2024"):
+    """A national technical team member of the given countries (and nothing else)."""
+    from django.contrib.auth import get_user_model
+
+    from countries.models import Membership
+
+    user = get_user_model().objects.create_user(username, password=password)
+    for iso3 in iso3s:
+        Membership.objects.create(user=user, country=Country.objects.get(iso3=iso3))
+    return user

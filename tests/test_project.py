@@ -17,13 +17,15 @@ def test_seed_demo_is_deterministic_marked_and_leaves_real_statuses():
     load_plans()
     from commitments.models import Commitment
     from commitments.services import record_status
-    from tests.builders import period
+    from tests.builders import period, secretariat
 
     real = record_status(
         commitment=Commitment.objects.get(code="GTM-PRO-01"),
         period=period("2022"),
         status=4,
+        narrative="Real report",
         source=Source.WEB,
+        user=secretariat(),
     )
     first = seed_demo()
     snapshot = sorted(

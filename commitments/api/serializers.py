@@ -108,6 +108,17 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     recorded_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    base_version = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        default=0,
+        min_value=0,
+        help_text=(
+            "Optimistic concurrency: the id of the newest status update for this commitment "
+            "and period you based your change on (0 if there was none). If someone else has "
+            "recorded one since, the request is refused with 409 and their change."
+        ),
+    )
 
     class Meta:
         model = StatusUpdate
@@ -118,11 +129,15 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "status",
             "status_label",
             "narrative",
+            "evidence_url",
             "recorded_by",
             "created_at",
             "source",
+            "review_state",
+            "review_comment",
+            "base_version",
         ]
-        read_only_fields = ["id", "created_at", "source"]
+        read_only_fields = ["id", "created_at", "source", "review_state", "review_comment"]
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):

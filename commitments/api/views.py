@@ -1,14 +1,16 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from countries.models import Country
 
 from .. import selectors, services
 from ..models import Commitment, FocusArea, Pillar, ReportingPeriod, Source, StatusUpdate
+from ..permissions import can_use_workspace
 from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
     CommitmentDetailSerializer,
@@ -35,13 +37,10 @@ def period_from_request(request) -> ReportingPeriod | None:
         ) from None
 
 
-class IsStaffOrReadOnly(permissions.BasePermission):
-    """Anyone may read; only secretariat staff may write (roles arrive with the workspace)."""
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+def visible_updates(user):
+    """Approved rows for the public; the workspace (secretariat, national teams) sees all."""
+    queryset = StatusUpdate.objects.select_related("commitment", "period", "created_by")
+    return queryset if can_use_workspace(user) else queryset.counted()
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -95,10 +94,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = queryset.with_status(period)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
-                Prefetch(
-                    "updates",
-                    queryset=StatusUpdate.objects.select_related("period", "created_by"),
-                )
+                Prefetch("updates", queryset=visible_updates(self.request.user))
             )
         return queryset
 
@@ -112,20 +108,58 @@ class StatusUpdateViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Status history (read) and recording a new status (secretariat staff)."""
+    """Status history (approved rows for the public, all rows for the workspace) and recording
+    a new status: the secretariat for any country (approved at once), a national team member
+    for their own country (submitted for review)."""
 
-    queryset = StatusUpdate.objects.select_related("commitment", "period", "created_by")
     serializer_class = StatusUpdateSerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     filterset_class = StatusUpdateFilter
+
+    def get_queryset(self):
+        return visible_updates(self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = services.record_status(
-            commitment=data["commitment"],
-            period=data["period"],
-            status=data["status"],
-            narrative=data.get("narrative", ""),
-            user=self.request.user,
-            source=Source.API,
+        try:
+            serializer.instance = services.record_status(
+                commitment=data["commitment"],
+                period=data["period"],
+                status=data["status"],
+                narrative=data.get("narrative", ""),
+                evidence_url=data.get("evidence_url", ""),
+                user=self.request.user,
+                source=Source.API,
+                base_version=data.get("base_version", 0),
+            )
+        except services.Conflict as conflict:
+            raise ConflictError(conflict) from None
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            ) from None
+
+
+class ConflictError(APIException):
+    status_code = 409
+    default_code = "conflict"
+
+    def __init__(self, conflict):
+        current = conflict.current
+        super().__init__(
+            {
+                "detail": str(conflict),
+                "current": {
+                    "id": current.pk,
+                    "status": current.status,
+                    "narrative": current.narrative,
+                    "recorded_by": current.created_by.get_username()
+                    if current.created_by
+                    else None,
+                    "created_at": current.created_at.isoformat(),
+                    "review_state": current.review_state,
+                },
+            }
         )

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from commitments.models import Source, StatusUpdate
 from commitments.services import load_plans, seed_demo
-from tests.builders import period, report
+from tests.builders import period, report, secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ def plans():
 
 @pytest.fixture
 def staff(api):
-    # staff: secretariat; may record statuses through the API.
-    user = get_user_model().objects.create_user("staff", password="pw-staff-123", is_staff=True)
+    # sofia: secretariat; may record statuses for any country through the API.
+    user = secretariat()
     api.force_authenticate(user)
     return user
 
@@ -146,7 +146,7 @@ def test_invalid_status_post_gets_a_message_per_field(api, plans, staff):
     assert StatusUpdate.objects.count() == 0
 
 
-def test_anonymous_and_non_staff_cannot_post(api, plans):
+def test_anonymous_and_users_without_a_role_cannot_post(api, plans):
     payload = {"commitment": "GTM-HEA-01", "period": "2024", "status": 3}
     assert api.post("/api/v1/status-updates/", payload, format="json").status_code in (401, 403)
     user = get_user_model().objects.create_user("someone", password="pw-someone-123")

@@ -1,12 +1,13 @@
 """The status scale, its constraints, and "status as of period" semantics."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from commitments.models import Commitment, Source, Status, StatusUpdate
 from commitments.services import record_status
-from tests.builders import CountryBuilder, period, report
+from tests.builders import CountryBuilder, period, report, secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,8 @@ def test_database_refuses_an_unknown_source():
 
 def test_record_status_refuses_out_of_range_before_writing():
     c = CountryBuilder("GTM").commitment()
-    with pytest.raises(ValueError):
-        record_status(commitment=c, period=period("2024"), status=7)
+    with pytest.raises(ValidationError):
+        record_status(commitment=c, period=period("2024"), status=7, user=secretariat())
     assert StatusUpdate.objects.count() == 0
 
 

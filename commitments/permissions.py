@@ -1,0 +1,57 @@
+"""Who may do what. Every route (pages, API, spreadsheets) asks these functions.
+
+* **Secretariat** (the "Secretariat" group, or a superuser): every country; records statuses
+  that are approved as they are saved; reviews submissions; opens and locks periods.
+* **National team member** (a ``countries.Membership``): reads every country; records statuses
+  for their own countries only, which are *submitted* and count once approved.
+* **Anyone else**: reads public, approved figures only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+SECRETARIAT_GROUP = "Secretariat"
+REVIEW_PERMISSION = "commitments.review_statusupdate"
+
+
+def is_secretariat(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm(REVIEW_PERMISSION))
+    )
+
+
+def member_country_ids(user) -> frozenset[int]:
+    """Ids of the countries whose national team ``user`` belongs to (cached on the user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_mirps_country_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("country_id", flat=True))
+        user._mirps_country_ids = cached
+    return cached
+
+
+def can_record(user, country_id: int) -> bool:
+    return is_secretariat(user) or country_id in member_country_ids(user)
+
+
+def is_team_member(user) -> bool:
+    return bool(member_country_ids(user))
+
+
+def can_use_workspace(user) -> bool:
+    return is_secretariat(user) or is_team_member(user)
+
+
+def require_record(user, country_id: int) -> None:
+    if not can_record(user, country_id):
+        raise PermissionDenied("You may only record statuses for your own country.")
+
+
+def require_secretariat(user) -> None:
+    if not is_secretariat(user):
+        raise PermissionDenied("Only the secretariat may do this.")
