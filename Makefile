@@ -22,6 +22,7 @@ load: migrate
 	$(DEV_ENV) $(PY) manage.py load_plans
 
 demo: load
+	$(DEV_ENV) $(PY) manage.py create_demo_users
 	$(DEV_ENV) $(PY) manage.py seed_demo
 
 ## Set everything up on SQLite and serve http://127.0.0.1:$(PORT)/

@@ -60,6 +60,35 @@ NOT_REPORTED_LABEL = _("Not reported")
 NOT_REPORTED_COLOUR = "#e0e0e0"
 
 
+def status_legend() -> list[dict]:
+    """The traffic-light levels, highest first, with colour, number and label."""
+    levels = [
+        {
+            "key": str(int(s)),
+            "number": int(s),
+            "label": s.label,
+            # shown beside the label unless the label already says it ("… (60%)")
+            "percent": None if "%" in str(s.label) else int(s) * 20,
+            "colour": STATUS_COLOURS[int(s)],
+            "colour_name": STATUS_COLOUR_NAMES[int(s)],
+            "dark": int(s) in (5, 0, 3),
+        }
+        for s in reversed(Status)
+    ]
+    levels.append(
+        {
+            "key": "not_reported",
+            "number": None,
+            "label": NOT_REPORTED_LABEL,
+            "percent": None,
+            "colour": NOT_REPORTED_COLOUR,
+            "colour_name": "",
+            "dark": False,
+        }
+    )
+    return levels
+
+
 class FocusAreaCode(models.TextChoices):
     PROTECTION = "PRO", _("Protection")
     JOBS = "JOB", _("Jobs and livelihoods")
@@ -369,6 +398,11 @@ class StatusUpdate(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("replaces"),
+    )
+    # The status shown for this commitment as of this period when this row was recorded
+    # (approved figures; None: not reported): the "old" of "old → new".
+    status_before = models.PositiveSmallIntegerField(
+        _("status before"), null=True, blank=True, choices=Status.choices
     )
     review_state = models.CharField(
         _("review state"),

@@ -231,6 +231,7 @@ def record_status(
             created_by=user,
             source=source,
             previous=latest,
+            status_before=before,
             review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
             reviewed_by=user if approved else None,
             reviewed_at=now if approved else None,

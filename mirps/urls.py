@@ -19,6 +19,8 @@ router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("workspace/", include("commitments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/progress/", ProgressView.as_view(), name="api-progress"),
     path("api/v1/", include(router.urls)),

@@ -1,46 +1,9 @@
 from django.shortcuts import render
 
 from commitments import selectors
-from commitments.models import (
-    NOT_REPORTED_COLOUR,
-    NOT_REPORTED_LABEL,
-    STATUS_COLOUR_NAMES,
-    STATUS_COLOURS,
-    ReportingPeriod,
-    Status,
-)
-from commitments.services import demo_data_present
+from commitments.models import ReportingPeriod, status_legend
 
 from . import progress
-
-
-def legend() -> list[dict]:
-    """The traffic-light levels, highest first, with colour, number and label."""
-    levels = [
-        {
-            "key": str(int(s)),
-            "number": int(s),
-            "label": s.label,
-            # shown beside the label unless the label already says it ("… (60%)")
-            "percent": None if "%" in str(s.label) else int(s) * 20,
-            "colour": STATUS_COLOURS[int(s)],
-            "colour_name": STATUS_COLOUR_NAMES[int(s)],
-            "dark": int(s) in (5, 0, 3),
-        }
-        for s in reversed(Status)
-    ]
-    levels.append(
-        {
-            "key": "not_reported",
-            "number": None,
-            "label": NOT_REPORTED_LABEL,
-            "percent": None,
-            "colour": NOT_REPORTED_COLOUR,
-            "colour_name": "",
-            "dark": False,
-        }
-    )
-    return levels
 
 
 def bar_rows(result: progress.Progress, levels: list[dict]) -> list[dict]:
@@ -68,7 +31,7 @@ def home(request):
     period = next((p for p in periods if p.code == code), None)
     if period is None:
         period = selectors.latest_period_with_data()
-    levels = legend()
+    levels = status_legend()
     by_pillar = progress.compute(by=["pillar"], period=period)
     by_country = progress.compute(by=["country"], period=period)
     quality = selectors.data_quality()
@@ -94,6 +57,5 @@ def home(request):
         "stated_total": sum(q.stated_total or 0 for q in quality),
         "loaded_total": sum(q.loaded_total for q in quality),
         "mismatches": mismatches,
-        "demo": demo_data_present(),
     }
     return render(request, "reports/home.html", context)

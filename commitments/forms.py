@@ -1,0 +1,142 @@
+"""Forms of the workspace: they parse input; the rules live in services and permissions."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+
+from .models import FocusArea, Pillar, ReportingPeriod, ReviewState, Status
+
+STATUS_CHOICES = [(str(s.value), f"{s.value} · {s.label}") for s in Status]
+NOT_REPORTED = "none"
+PENDING = "pending"
+
+
+class StatusForm(forms.Form):
+    """Record a status for one commitment in one period."""
+
+    status = forms.TypedChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the status changes: what was done, by whom, what is left."),
+    )
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, image or office document, up to 10 MB."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    MAX_FILE = 10 * 1024 * 1024
+    ALLOWED_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".ods", ".txt")
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            if upload.size > self.MAX_FILE:
+                raise forms.ValidationError(_("The file is larger than 10 MB."))
+            if not upload.name.lower().endswith(self.ALLOWED_EXTENSIONS):
+                raise forms.ValidationError(
+                    _("Allowed files: PDF, PNG, JPG, DOCX, XLSX, ODT, ODS, TXT.")
+                )
+        return upload
+
+
+class MatrixRowForm(forms.Form):
+    """One commitment's row in the country matrix for the period being edited."""
+
+    commitment = forms.CharField(widget=forms.HiddenInput)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.TypedChoiceField(
+        label=_("New status"),
+        choices=[("", _("— no change —"))] + STATUS_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+MatrixFormSet = forms.formset_factory(MatrixRowForm, extra=0, max_num=1000, validate_max=True)
+
+
+class CommitmentFilterForm(forms.Form):
+    """The filters of the workspace list (validated, so no ORM lookup passes through)."""
+
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="iso3",
+        required=False,
+        empty_label=_("All countries"),
+    )
+    pillar = forms.ModelChoiceField(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="number",
+        required=False,
+        empty_label=_("All pillars"),
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("Focus area"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All focus areas"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status"))] + STATUS_CHOICES + [(NOT_REPORTED, _("Not reported"))],
+    )
+    review = forms.ChoiceField(
+        label=_("Review"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (PENDING, _("Awaiting review")),
+            (ReviewState.RETURNED, _("Returned")),
+        ],
+    )
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        queryset=ReportingPeriod.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Latest"),
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("code", _("Code")),
+            ("country", _("Country")),
+            ("pillar", _("Pillar")),
+            ("status", _("Status (low to high)")),
+            ("-status", _("Status (high to low)")),
+        ],
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the national team"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OpenPeriodForm(forms.Form):
+    code = forms.CharField(
+        label=_("New period"),
+        max_length=7,
+        help_text=_("A year (2026) or a half year (2026-H1)."),
+    )

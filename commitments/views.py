@@ -1,0 +1,360 @@
+"""The workspace pages. Views parse input and render; rules live in services and permissions."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from countries.models import Country
+
+from . import selectors, services
+from .forms import (
+    CommitmentFilterForm,
+    MatrixFormSet,
+    OpenPeriodForm,
+    ReviewForm,
+    StatusForm,
+)
+from .models import (
+    ChangeEvent,
+    Commitment,
+    ReportingPeriod,
+    Source,
+    StatusUpdate,
+    status_legend,
+)
+from .permissions import can_record, can_use_workspace, is_secretariat, member_country_ids
+
+
+def workspace_view(view):
+    """Signed-in secretariat staff or national team members only (403 for anyone else)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_use_workspace(request.user):
+            raise PermissionDenied(_("Your account has no role in the workspace yet."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def secretariat_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_secretariat(request.user):
+            raise PermissionDenied(_("Only the secretariat may open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _default_period() -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(locked=False).order_by("-end_date", "-start_date").first()
+
+
+@workspace_view
+def workspace_home(request):
+    own = member_country_ids(request.user)
+    if not is_secretariat(request.user) and len(own) == 1:
+        country = Country.objects.get(pk=next(iter(own)))
+        return redirect("country-matrix", iso3=country.iso3)
+    return redirect("workspace-commitments")
+
+
+@workspace_view
+def commitment_list(request):
+    form = CommitmentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    period = filters.get("period")
+    queryset = selectors.workspace_list(filters, period)
+    counts = selectors.list_counts(queryset)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "commitments/list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "period": period,
+            "query": query.urlencode(),
+            "levels": status_legend(),
+        },
+    )
+
+
+@workspace_view
+def commitment_detail(request, code):
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("country", "focus_area", "pillar", "plan"), code=code
+    )
+    periods = list(ReportingPeriod.objects.all())
+    period = next((p for p in periods if p.code == request.GET.get("period")), None)
+    period = period or _default_period() or (periods[-1] if periods else None)
+    may_record = can_record(request.user, commitment.country_id)
+    current = services.current_version(commitment, period) if period else None
+    form = None
+    if may_record and period is not None and not period.locked:
+        initial = {"base_version": current.pk if current else 0}
+        if current is not None:
+            initial["status"] = current.status
+        if request.method == "POST":
+            form = StatusForm(request.POST, request.FILES, initial=initial)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.record_status(
+                        commitment=commitment,
+                        period=period,
+                        status=data["status"],
+                        narrative=data["narrative"],
+                        evidence_url=data["evidence_url"],
+                        evidence_file=data["evidence_file"],
+                        user=request.user,
+                        source=Source.WEB,
+                        base_version=data["base_version"],
+                    )
+                except services.Conflict as conflict:
+                    form.add_error(None, str(conflict))
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    if is_secretariat(request.user):
+                        messages.success(request, _("Status saved and approved."))
+                    else:
+                        messages.success(
+                            request,
+                            _("Status submitted. It will count once the secretariat approves it."),
+                        )
+                    return redirect(f"{commitment_url(commitment)}?period={period.code}")
+        else:
+            form = StatusForm(initial=initial)
+    elif request.method == "POST":
+        if not may_record:
+            raise PermissionDenied(_("You may only record statuses for your own country."))
+        messages.error(request, _("The period %(period)s is locked: it accepts no changes.")
+                       % {"period": period.code if period else "?"})
+    history = list(
+        StatusUpdate.objects.filter(commitment=commitment)
+        .select_related("period", "created_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("events", queryset=ChangeEvent.objects.select_related("user"))
+        )
+        .order_by("-period__end_date", "-created_at", "-id")
+    )
+    shown = Commitment.objects.with_status(period).get(pk=commitment.pk) if period else None
+    return render(
+        request,
+        "commitments/detail.html",
+        {
+            "commitment": commitment,
+            "periods": periods,
+            "period": period,
+            "form": form,
+            "may_record": may_record,
+            "current": current,
+            "shown": shown,
+            "history": history,
+        },
+    )
+
+
+def commitment_url(commitment) -> str:
+    return reverse("workspace-commitment", kwargs={"code": commitment.code})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@workspace_view
+def country_matrix(request, iso3):
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    periods = list(ReportingPeriod.objects.all())
+    period = next((p for p in periods if p.code == request.GET.get("period")), None)
+    period = period or _default_period() or (periods[-1] if periods else None)
+    if period is None:
+        raise PermissionDenied(_("No reporting period exists yet."))
+    may_edit = can_record(request.user, country.pk) and not period.locked
+    if request.method == "POST" and not can_record(request.user, country.pk):
+        raise PermissionDenied(_("You may only record statuses for your own country."))
+    rows = selectors.country_matrix(country, periods, period)
+    by_code = {row.commitment.code: row.commitment for row in rows}
+    initial = [
+        {"commitment": row.commitment.code, "base_version": row.commitment.version}
+        for row in rows
+    ]
+    row_errors: dict[str, list[str]] = {}
+    if request.method == "POST" and may_edit:
+        formset = MatrixFormSet(request.POST, initial=initial)
+        if formset.is_valid():
+            changes = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data.get("status") is not None
+            ]
+            unknown = [c["commitment"] for c in changes if c["commitment"] not in by_code]
+            if unknown:
+                raise PermissionDenied(_("These commitments are not in this country's matrix."))
+            if not changes:
+                messages.info(request, _("Nothing to save: no new status was chosen."))
+            else:
+                try:
+                    with transaction.atomic():
+                        for change in changes:
+                            try:
+                                services.record_status(
+                                    commitment=by_code[change["commitment"]],
+                                    period=period,
+                                    status=change["status"],
+                                    narrative=change["narrative"],
+                                    user=request.user,
+                                    source=Source.WEB,
+                                    base_version=change["base_version"],
+                                )
+                            except (services.Conflict, ValidationError) as exc:
+                                text = str(exc) if isinstance(exc, services.Conflict) else (
+                                    " ".join(exc.messages)
+                                )
+                                row_errors.setdefault(change["commitment"], []).append(text)
+                        if row_errors:
+                            raise _RollBack()
+                except _RollBack:
+                    messages.error(
+                        request,
+                        _("Nothing was saved: fix the rows marked below and save again."),
+                    )
+                else:
+                    if is_secretariat(request.user):
+                        text = _("%(n)d statuses saved and approved.")
+                    else:
+                        text = _("%(n)d statuses submitted for review.")
+                    messages.success(request, text % {"n": len(changes)})
+                    return redirect(
+                        f"{reverse('country-matrix', kwargs={'iso3': country.iso3})}"
+                        f"?period={period.code}"
+                    )
+    else:
+        formset = MatrixFormSet(initial=initial)
+    forms_by_code = {f.initial["commitment"]: f for f in formset.forms}
+    table = [
+        {
+            "row": row,
+            "form": forms_by_code.get(row.commitment.code),
+            "errors": row_errors.get(row.commitment.code, []),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "commitments/matrix.html",
+        {
+            "country": country,
+            "countries": Country.objects.all(),
+            "periods": periods,
+            "period": period,
+            "may_edit": may_edit,
+            "formset": formset,
+            "table": table,
+            "own": country.pk in member_country_ids(request.user),
+        },
+    )
+
+
+class _RollBack(Exception):
+    """Raised inside the matrix transaction to undo every row when one row fails."""
+
+
+@secretariat_view
+def review_queue(request):
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("approve_one"):
+            ids, approve = [request.POST["approve_one"]], True
+        elif request.POST.get("return_one"):
+            ids, approve = [request.POST["return_one"]], False
+        else:
+            ids, approve = request.POST.getlist("update"), request.POST.get("action") == "approve"
+        updates = list(StatusUpdate.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+        if not updates:
+            messages.error(request, _("Select at least one update."))
+        else:
+            try:
+                count = services.review(
+                    updates=updates,
+                    user=request.user,
+                    approve=approve,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                text = _("%(n)d updates approved.") if approve else _("%(n)d updates returned.")
+                messages.success(request, text % {"n": count})
+                return redirect("review-queue")
+    queue = list(selectors.review_queue())
+    groups: dict[Country, list[StatusUpdate]] = {}
+    for update in queue:
+        groups.setdefault(update.commitment.country, []).append(update)
+    return render(
+        request,
+        "commitments/review.html",
+        {"groups": groups.items(), "count": len(queue), "form": form},
+    )
+
+
+@secretariat_view
+def periods_page(request):
+    form = OpenPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.open_period(code=form.cleaned_data["code"], user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Period %(code)s opened.") % {"code": period.code})
+            return redirect("periods")
+    periods = ReportingPeriod.objects.order_by("-end_date", "-start_date")
+    return render(request, "commitments/periods.html", {"periods": periods, "form": form})
+
+
+@workspace_view
+def evidence(request, pk):
+    """An evidence file, for the workspace only (files may hold personal data)."""
+    update = get_object_or_404(StatusUpdate, pk=pk)
+    if not update.evidence_file:
+        raise Http404
+    return FileResponse(update.evidence_file.open("rb"), as_attachment=True,
+                        filename=update.evidence_file.name.rsplit("/", 1)[-1])
+
+
+@require_POST
+@secretariat_view
+def period_lock(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    locked = request.POST.get("locked") == "1"
+    services.set_period_locked(period=period, locked=locked, user=request.user)
+    if locked:
+        messages.success(request, _("Period %(code)s locked.") % {"code": period.code})
+    else:
+        messages.success(request, _("Period %(code)s unlocked.") % {"code": period.code})
+    return redirect("periods")
