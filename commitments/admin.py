@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    ChangeEvent,
     Commitment,
     FocusArea,
     NationalPlan,
@@ -66,8 +67,16 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(admin.ModelAdmin):
-    list_display = ["commitment", "period", "status", "source", "created_by", "created_at"]
-    list_filter = ["source", "period", "status", "commitment__country"]
+    list_display = [
+        "commitment",
+        "period",
+        "status",
+        "review_state",
+        "source",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["review_state", "source", "period", "status", "commitment__country"]
     search_fields = ["commitment__code", "narrative"]
     list_select_related = ["commitment", "period", "created_by"]
     # History is append-only: rows are read here, never edited.
@@ -75,11 +84,47 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         "commitment",
         "period",
         "status",
+        "status_before",
         "narrative",
+        "evidence_url",
+        "evidence_file",
         "created_by",
         "created_at",
         "source",
+        "previous",
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
     ]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(admin.ModelAdmin):
+    """The audit trail, read only: who changed what, when, by which route."""
+
+    list_display = [
+        "at",
+        "user",
+        "action",
+        "route",
+        "commitment",
+        "period",
+        "old_value",
+        "new_value",
+    ]
+    list_filter = ["action", "route", "period"]
+    search_fields = ["commitment__code", "user__username", "comment"]
+    list_select_related = ["user", "commitment", "period"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

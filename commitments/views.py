@@ -147,14 +147,15 @@ def commitment_detail(request, code):
     elif request.method == "POST":
         if not may_record:
             raise PermissionDenied(_("You may only record statuses for your own country."))
-        messages.error(request, _("The period %(period)s is locked: it accepts no changes.")
-                       % {"period": period.code if period else "?"})
+        messages.error(
+            request,
+            _("The period %(period)s is locked: it accepts no changes.")
+            % {"period": period.code if period else "?"},
+        )
     history = list(
         StatusUpdate.objects.filter(commitment=commitment)
         .select_related("period", "created_by", "reviewed_by")
-        .prefetch_related(
-            Prefetch("events", queryset=ChangeEvent.objects.select_related("user"))
-        )
+        .prefetch_related(Prefetch("events", queryset=ChangeEvent.objects.select_related("user")))
         .order_by("-period__end_date", "-created_at", "-id")
     )
     shown = Commitment.objects.with_status(period).get(pk=commitment.pk) if period else None
@@ -200,17 +201,14 @@ def country_matrix(request, iso3):
     rows = selectors.country_matrix(country, periods, period)
     by_code = {row.commitment.code: row.commitment for row in rows}
     initial = [
-        {"commitment": row.commitment.code, "base_version": row.commitment.version}
-        for row in rows
+        {"commitment": row.commitment.code, "base_version": row.commitment.version} for row in rows
     ]
     row_errors: dict[str, list[str]] = {}
     if request.method == "POST" and may_edit:
         formset = MatrixFormSet(request.POST, initial=initial)
         if formset.is_valid():
             changes = [
-                f.cleaned_data
-                for f in formset.forms
-                if f.cleaned_data.get("status") is not None
+                f.cleaned_data for f in formset.forms if f.cleaned_data.get("status") is not None
             ]
             unknown = [c["commitment"] for c in changes if c["commitment"] not in by_code]
             if unknown:
@@ -232,8 +230,10 @@ def country_matrix(request, iso3):
                                     base_version=change["base_version"],
                                 )
                             except (services.Conflict, ValidationError) as exc:
-                                text = str(exc) if isinstance(exc, services.Conflict) else (
-                                    " ".join(exc.messages)
+                                text = (
+                                    str(exc)
+                                    if isinstance(exc, services.Conflict)
+                                    else (" ".join(exc.messages))
                                 )
                                 row_errors.setdefault(change["commitment"], []).append(text)
                         if row_errors:
@@ -343,8 +343,11 @@ def evidence(request, pk):
     update = get_object_or_404(StatusUpdate, pk=pk)
     if not update.evidence_file:
         raise Http404
-    return FileResponse(update.evidence_file.open("rb"), as_attachment=True,
-                        filename=update.evidence_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        update.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=update.evidence_file.name.rsplit("/", 1)[-1],
+    )
 
 
 @require_POST

@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from countries.models import Country
@@ -119,6 +119,28 @@ class StatusUpdateViewSet(
     def get_queryset(self):
         return visible_updates(self.request.user)
 
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.Conflict as conflict:
+            current = conflict.current
+            return Response(
+                {
+                    "detail": str(conflict),
+                    "current": {
+                        "id": current.pk,
+                        "status": current.status,
+                        "narrative": current.narrative,
+                        "recorded_by": current.created_by.get_username()
+                        if current.created_by
+                        else None,
+                        "created_at": current.created_at.isoformat(),
+                        "review_state": current.review_state,
+                    },
+                },
+                status=409,
+            )
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         try:
@@ -132,34 +154,9 @@ class StatusUpdateViewSet(
                 source=Source.API,
                 base_version=data.get("base_version", 0),
             )
-        except services.Conflict as conflict:
-            raise ConflictError(conflict) from None
         except DjangoValidationError as exc:
             raise ValidationError(
                 exc.message_dict
                 if hasattr(exc, "error_dict")
                 else {"non_field_errors": exc.messages}
             ) from None
-
-
-class ConflictError(APIException):
-    status_code = 409
-    default_code = "conflict"
-
-    def __init__(self, conflict):
-        current = conflict.current
-        super().__init__(
-            {
-                "detail": str(conflict),
-                "current": {
-                    "id": current.pk,
-                    "status": current.status,
-                    "narrative": current.narrative,
-                    "recorded_by": current.created_by.get_username()
-                    if current.created_by
-                    else None,
-                    "created_at": current.created_at.isoformat(),
-                    "review_state": current.review_state,
-                },
-            }
-        )

@@ -31,5 +31,6 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
             else:
                 Membership.objects.get_or_create(user=user, country=Country.objects.get(iso3=iso3))
-            self.stdout.write(f"{username} / {password}" + (f" ({iso3} team)" if iso3 else
-                                                            " (secretariat)"))
+            self.stdout.write(
+                f"{username} / {password}" + (f" ({iso3} team)" if iso3 else " (secretariat)")
+            )

@@ -1,0 +1,30 @@
+import pytest
+
+from commitments.services import load_plans
+from tests.builders import member, secretariat
+
+
+@pytest.fixture
+def plans(db):
+    load_plans()
+
+
+@pytest.fixture
+def people(plans):
+    """The cast, with what each may do:
+
+    * sofia: secretariat; records for every country (approved at once), reviews, locks periods.
+    * gabriel: Guatemala's national team; records for GTM only (submitted for review).
+    * hugo: Honduras's national team; records for HND only.
+    * nadia: both GTM and HND teams.
+    * pat: an account with no role; reads public pages only.
+    """
+    from django.contrib.auth import get_user_model
+
+    return {
+        "sofia": secretariat("sofia"),
+        "gabriel": member("gabriel", "GTM"),
+        "hugo": member("hugo", "HND"),
+        "nadia": member("nadia", "GTM", "HND"),
+        "pat": get_user_model().objects.create_user("pat", password="pw-Nobody-2024"),
+    }
