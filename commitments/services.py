@@ -207,8 +207,10 @@ def record_status(
         period = ReportingPeriod.objects.get(pk=period.pk)
         if period.locked:
             raise PeriodLocked(
-                _("The period %(period)s is locked: it accepts no changes.")
-                % {"period": period.code}
+                {
+                    "period": _("The period %(period)s is locked: it accepts no changes.")
+                    % {"period": period.code}
+                }
             )
         latest = current_version(commitment, period)
         if base_version is not None and (latest.pk if latest else 0) != base_version:
@@ -306,8 +308,10 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
                 )
             if row.period.locked:
                 raise PeriodLocked(
-                    _("The period %(period)s is locked: it accepts no changes.")
-                    % {"period": row.period.code}
+                    {
+                        "period": _("The period %(period)s is locked: it accepts no changes.")
+                        % {"period": row.period.code}
+                    }
                 )
         now = timezone.now()
         for row in rows:

@@ -28,3 +28,19 @@ def people(plans):
         "nadia": member("nadia", "GTM", "HND"),
         "pat": get_user_model().objects.create_user("pat", password="pw-Nobody-2024"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read messages in English (Spanish is the default; its tests are elsewhere)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
