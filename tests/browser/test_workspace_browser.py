@@ -52,6 +52,8 @@ def test_submit_in_matrix_then_approve_then_public_figure_changes(live_server, c
     assert team.locator(".cell.state-submitted").count() == 2
     team.set_viewport_size(PHONE)
     screenshot(team, "matrix-phone")
+    # The matrix scrolls sideways inside its frame; the page itself does not.
+    assert team.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     team.set_viewport_size(DESKTOP)
 
     # Still not public.
