@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from .signals import announce_figures_changed
+
 from .models import (
     ChangeEvent,
     Commitment,
@@ -54,6 +56,10 @@ class CommitmentAdmin(admin.ModelAdmin):
         "pillar",
         "pillar_rationale",
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        announce_figures_changed(Commitment)  # a re-classified pillar moves the figures
 
     @admin.display(description="text")
     def short_text(self, obj):

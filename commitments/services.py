@@ -32,6 +32,7 @@ from .models import (
     StatusUpdate,
 )
 from .permissions import is_secretariat, require_record, require_secretariat
+from .signals import announce_figures_changed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -122,6 +123,7 @@ def load_plans(*, fixtures_dir: Path = FIXTURES_DIR) -> LoadResult:
                     setattr(commitment, k, v)
                 commitment.save(update_fields=list(fields))
                 updated += 1
+    announce_figures_changed(Commitment)
     return LoadResult(
         countries=len(countries),
         pillars=len(pillars),
@@ -260,6 +262,8 @@ def record_status(
             new=str(status),
             comment=narrative.strip(),
         )
+        if approved:
+            announce_figures_changed(StatusUpdate)
     return update
 
 
@@ -329,6 +333,8 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
                 new=row.review_state,
                 comment=comment.strip(),
             )
+        if approve:
+            announce_figures_changed(StatusUpdate)
     return len(rows)
 
 
@@ -419,6 +425,7 @@ def seed_demo() -> int:
                 )
             )
     StatusUpdate.objects.bulk_create(rows, batch_size=500)
+    announce_figures_changed(StatusUpdate)
     return len(rows)
 
 

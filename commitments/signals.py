@@ -1,0 +1,15 @@
+"""Signals other apps may listen to (commitments never imports them back)."""
+
+from django.dispatch import Signal
+
+# Sent after any write that can change public figures commits: an approved status (recorded
+# by the secretariat or approved in review), demo data replaced, plans loaded, a commitment's
+# classification edited. Listeners (e.g. the reports cache) must not assume which.
+figures_changed = Signal()
+
+
+def announce_figures_changed(sender=None) -> None:
+    """Send ``figures_changed`` once the current transaction commits (never on rollback)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: figures_changed.send(sender=sender))
