@@ -4,7 +4,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import views as commitment_api
-from reports import views as report_views
 from reports.api import ProgressView
 
 router = DefaultRouter()
@@ -17,7 +16,7 @@ router.register("commitments", commitment_api.CommitmentViewSet, basename="commi
 router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="status-update")
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("workspace/", include("commitments.urls")),
