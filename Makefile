@@ -13,7 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Browser libraries (Chart.js for the dashboards; axe-core for the accessibility tests) from the
+# npm registry, pinned by package-lock.json and served as static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput

@@ -498,3 +498,56 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.old_value} → {self.new_value}"
+
+
+class SpreadsheetUpload(models.Model):
+    """A monitoring matrix uploaded by a person: the file, its preview and what came of it.
+
+    The file is kept (it can be downloaded again from the upload history) and so is the log:
+    who, when, counts and outcome. Nothing is written to statuses until the person applies the
+    preview, and then all the valid changes are written in one transaction or none are.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not applied")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected: not a readable spreadsheet")
+        FAILED = "failed", _("Failed: nothing was written")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    file = models.FileField(_("file"), upload_to="uploads/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("period"),
+    )
+    source = models.CharField(_("route"), max_length=12, choices=Source.choices,
+                              default=Source.SPREADSHEET)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    changed = models.PositiveIntegerField(_("changes"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    applied = models.PositiveIntegerField(_("applied"), default=0)
+    outcome = models.TextField(_("outcome"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("spreadsheet upload")
+        verbose_name_plural = _("spreadsheet uploads")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["previewed", "applied", "cancelled", "rejected", "failed"]),
+                name="upload_known_state",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"

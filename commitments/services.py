@@ -31,7 +31,7 @@ from .models import (
     Status,
     StatusUpdate,
 )
-from .permissions import is_secretariat, require_record, require_secretariat
+from .permissions import can_record, is_secretariat, require_record, require_secretariat
 from .signals import announce_figures_changed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -177,6 +177,163 @@ def _status_text(update: StatusUpdate | None) -> str:
     return "" if update is None else f"{update.status} ({update.review_state})"
 
 
+@dataclass
+class StatusChange:
+    """One status to record: what a form row, a spreadsheet row or an API call asks for."""
+
+    commitment: Commitment
+    status: int
+    narrative: str = ""
+    # id of the newest row for this commitment and period its author saw (0: none); None only
+    # for writes that are not edits of something a person saw (demo data).
+    base_version: int | None = 0
+    evidence_url: str = ""
+    evidence_file: object = None
+
+
+class ChangesRefused(ValidationError):
+    """Some changes break a rule; nothing was written. ``errors`` maps commitment code to its
+    messages; ``conflicts`` maps code to the other person's newer row."""
+
+    def __init__(self, errors: dict[str, list[str]], conflicts: dict[str, StatusUpdate]):
+        self.errors = errors
+        self.conflicts = conflicts
+        super().__init__([f"{code}: {' '.join(msgs)}" for code, msgs in errors.items()])
+
+
+def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user, lock=False):
+    """Validate changes against the rules without writing. Returns (errors, conflicts, latest,
+    before): per-commitment messages, conflicting rows, the newest row per commitment in the
+    period and the approved status shown before. A constant number of queries.
+
+    Rules: the user may record for the commitment's country; the period is open; the status is
+    on the scale; a change of status needs a narrative; each commitment once; ``base_version``
+    is still the newest row for the commitment and period (optimistic concurrency).
+    """
+    errors: dict[str, list[str]] = {}
+    conflicts: dict[str, StatusUpdate] = {}
+    if period.locked:
+        raise PeriodLocked(
+            {
+                "period": _("The period %(period)s is locked: it accepts no changes.")
+                % {"period": period.code}
+            }
+        )
+    ids = [c.commitment.pk for c in changes]
+    if lock:
+        # Lock the commitment rows so concurrent saves of them are serialised (PostgreSQL;
+        # SQLite serialises writers anyway).
+        list(Commitment.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+    latest: dict[int, StatusUpdate] = {}
+    for row in (
+        StatusUpdate.objects.filter(commitment_id__in=ids, period=period)
+        .select_related("created_by", "commitment", "period")
+        .order_by("created_at", "id")
+    ):
+        latest[row.commitment_id] = row  # the last one wins: the newest
+    before = dict(
+        Commitment.objects.filter(pk__in=ids)
+        .with_current_status(period)
+        .values_list("pk", "current_status")
+    )
+    seen: set[int] = set()
+    for change in changes:
+        commitment = change.commitment
+        problems = []
+        if not can_record(user, commitment.country_id):
+            problems.append(_("You may only record statuses for your own country."))
+        if change.status not in Status.values:
+            problems.append(_("Status must be a whole number from 0 to 5."))
+        if commitment.pk in seen:
+            problems.append(_("This commitment appears more than once."))
+        seen.add(commitment.pk)
+        newest = latest.get(commitment.pk)
+        if change.base_version is not None and (newest.pk if newest else 0) != change.base_version:
+            conflicts[commitment.code] = newest
+            problems.append(str(Conflict(newest)))
+        elif change.status != before.get(commitment.pk) and not change.narrative.strip():
+            problems.append(_("Explain the change of status in the narrative."))
+        if problems:
+            errors[commitment.code] = problems
+    return errors, conflicts, latest, before
+
+
+def record_many(
+    changes: list[StatusChange], *, period: ReportingPeriod, user, source: str = Source.WEB
+) -> list[StatusUpdate]:
+    """Record several statuses in one period, all or none (history is never rewritten).
+
+    Every route (web form, country matrix, spreadsheet, API) comes here, so the rules of
+    ``check_changes`` hold everywhere; any broken rule raises ``ChangesRefused`` (or
+    ``PeriodLocked``) and nothing is written. Secretariat rows are approved on save, others are
+    submitted; an earlier pending submission for the same commitment and period is superseded.
+    Every row gets its audit event. A constant number of queries, whatever the number of rows.
+    """
+    if not changes:
+        return []
+    if not is_secretariat(user):
+        for change in changes:
+            require_record(user, change.commitment.country_id)
+    with transaction.atomic():
+        period = ReportingPeriod.objects.get(pk=period.pk)
+        errors, conflicts, latest, before = check_changes(
+            changes, period=period, user=user, lock=True
+        )
+        if errors:
+            raise ChangesRefused(errors, conflicts)
+        approved = is_secretariat(user)
+        now = timezone.now()
+        author = user if user is not None and user.is_authenticated else None
+        updates = StatusUpdate.objects.bulk_create(
+            [
+                StatusUpdate(
+                    commitment=change.commitment,
+                    period=period,
+                    status=change.status,
+                    narrative=change.narrative.strip(),
+                    evidence_url=change.evidence_url or "",
+                    evidence_file=change.evidence_file or "",
+                    created_by=author,
+                    source=source,
+                    previous=latest.get(change.commitment.pk),
+                    status_before=before.get(change.commitment.pk),
+                    review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
+                    reviewed_by=author if approved else None,
+                    reviewed_at=now if approved else None,
+                )
+                for change in changes
+            ],
+            batch_size=500,
+        )
+        superseded = list(
+            StatusUpdate.objects.filter(
+                commitment_id__in=[c.commitment.pk for c in changes],
+                period=period,
+                review_state=ReviewState.SUBMITTED,
+            ).exclude(pk__in=[u.pk for u in updates])
+        )
+        if superseded:
+            StatusUpdate.objects.filter(pk__in=[u.pk for u in superseded]).update(
+                review_state=ReviewState.SUPERSEDED
+            )
+        events = [
+            _event(author, ChangeEvent.Action.SUPERSEDED, source, update=old,
+                   old=_status_text(old), new=ReviewState.SUPERSEDED)
+            for old in superseded
+        ]
+        action = ChangeEvent.Action.RECORDED if approved else ChangeEvent.Action.SUBMITTED
+        events += [
+            _event(author, action, source, update=update,
+                   old="" if update.status_before is None else str(update.status_before),
+                   new=str(update.status), comment=update.narrative)
+            for update in updates
+        ]
+        ChangeEvent.objects.bulk_create(events, batch_size=500)
+        if approved:
+            announce_figures_changed(StatusUpdate)
+    return updates
+
+
 def record_status(
     *,
     commitment: Commitment,
@@ -189,86 +346,26 @@ def record_status(
     evidence_url: str = "",
     evidence_file=None,
 ) -> StatusUpdate:
-    """Record a status for a commitment in a period, as a new row (history is never rewritten).
-
-    Rules, the same for every route: the user may record for this country (secretariat: any;
-    national team: their own); the period is not locked; the status is on the scale; a change
-    of status needs a narrative; and ``base_version`` (the id of the newest row for this
-    commitment and period the author saw, 0 for none) is still the newest, otherwise
-    ``Conflict``. Pass ``base_version=None`` only for writes that are not edits of what a person
-    saw (demo data, fixtures). Secretariat rows are approved on save, others are submitted;
-    an earlier pending submission for the same commitment and period is superseded.
-    """
-    require_record(user, commitment.country_id)
+    """Record one status: ``record_many`` with one change. Raises ``Conflict`` when someone
+    else recorded a newer row, ``ValidationError`` (by field) for any other broken rule."""
+    change = StatusChange(commitment, status, narrative, base_version, evidence_url,
+                          evidence_file)
     if status not in Status.values:
         raise ValidationError({"status": _("Status must be a whole number from 0 to 5.")})
-    with transaction.atomic():
-        # Lock the commitment row so two concurrent saves of it are serialised (PostgreSQL;
-        # SQLite serialises writers anyway).
-        Commitment.objects.select_for_update().filter(pk=commitment.pk).first()
-        period = ReportingPeriod.objects.get(pk=period.pk)
-        if period.locked:
-            raise PeriodLocked(
-                {
-                    "period": _("The period %(period)s is locked: it accepts no changes.")
-                    % {"period": period.code}
-                }
-            )
-        latest = current_version(commitment, period)
-        if base_version is not None and (latest.pk if latest else 0) != base_version:
-            raise Conflict(latest)
-        shown = Commitment.objects.with_status(period).filter(pk=commitment.pk).first()
-        before = shown.current_status if shown else None
-        if status != before and not narrative.strip():
-            raise ValidationError(
-                {"narrative": _("Explain the change of status in the narrative.")}
-            )
-        approved = is_secretariat(user)
-        now = timezone.now()
-        update = StatusUpdate.objects.create(
-            commitment=commitment,
-            period=period,
-            status=status,
-            narrative=narrative.strip(),
-            evidence_url=evidence_url or "",
-            evidence_file=evidence_file or "",
-            created_by=user,
-            source=source,
-            previous=latest,
-            status_before=before,
-            review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
-            reviewed_by=user if approved else None,
-            reviewed_at=now if approved else None,
-        )
-        for old in StatusUpdate.objects.filter(
-            commitment=commitment, period=period, review_state=ReviewState.SUBMITTED
-        ).exclude(pk=update.pk):
-            old.review_state = ReviewState.SUPERSEDED
-            old.save(update_fields=["review_state"])
-            _log(
-                user,
-                ChangeEvent.Action.SUPERSEDED,
-                source,
-                update=old,
-                old=_status_text(old),
-                new=f"{update.status}",
-            )
-        _log(
-            user,
-            ChangeEvent.Action.RECORDED if approved else ChangeEvent.Action.SUBMITTED,
-            source,
-            update=update,
-            old="" if before is None else str(before),
-            new=str(status),
-            comment=narrative.strip(),
-        )
-        if approved:
-            announce_figures_changed(StatusUpdate)
-    return update
+    try:
+        return record_many([change], period=period, user=user, source=source)[0]
+    except ChangesRefused as refused:
+        if commitment.code in refused.conflicts:
+            raise Conflict(refused.conflicts[commitment.code]) from None
+        messages = refused.errors.get(commitment.code, [])
+        narrative_msg = str(_("Explain the change of status in the narrative."))
+        if narrative_msg in messages:
+            raise ValidationError({"narrative": narrative_msg}) from None
+        raise ValidationError(messages) from None
 
 
-def _log(user, action, route, *, update=None, period=None, old="", new="", comment=""):
-    ChangeEvent.objects.create(
+def _event(user, action, route, *, update=None, period=None, old="", new="", comment=""):
+    return ChangeEvent(
         user=user if user is not None and user.is_authenticated else None,
         action=action,
         route=route,
@@ -279,6 +376,10 @@ def _log(user, action, route, *, update=None, period=None, old="", new="", comme
         new_value=new,
         comment=comment,
     )
+
+
+def _log(user, action, route, **fields):
+    _event(user, action, route, **fields).save()
 
 
 def review(*, updates, user, approve: bool, comment: str = "", route: str = Source.WEB) -> int:

@@ -24,7 +24,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 
-from commitments.models import Commitment, FocusArea, Pillar, ReportingPeriod, Status
+from commitments.models import (
+    Commitment,
+    FocusArea,
+    Pillar,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+)
 from countries.models import Country
 
 LEVELS = [int(s) for s in Status]
@@ -197,3 +204,128 @@ def compute(
     if not by:
         total = found.get((), Stats())
     return Progress(period=period, by=by, total=total, groups=groups)
+
+
+# --- Over time: the status of every commitment as of each period, trend, explanation ---------
+
+
+@dataclass
+class Snapshot:
+    """Every commitment's approved status as of one period (the latest reported in it or before).
+
+    ``status`` maps commitment id -> status; ``latest`` maps commitment id -> (period code of that
+    status, its narrative). Commitments with no status as of the period are absent.
+    """
+
+    period: ReportingPeriod
+    status: dict[int, int]
+    latest: dict[int, tuple[str, str]]
+
+    def stats(self, commitments: int) -> Stats:
+        """The group's Stats as of this period: the same arithmetic as ``compute``."""
+        levels = {level: 0 for level in LEVELS}
+        for value in self.status.values():
+            levels[value] += 1
+        return Stats(
+            commitments=commitments,
+            reported=len(self.status),
+            status_sum=sum(self.status.values()),
+            levels=levels,
+        )
+
+
+@dataclass
+class History:
+    commitment_ids: list[int]
+    snapshots: list[Snapshot]  # chronological (by period end, then start)
+
+
+def _filtered_commitments(country=None, pillar=None, focus_area=None):
+    commitments = Commitment.objects.all()
+    for name, value in {"country": country, "pillar": pillar, "focus_area": focus_area}.items():
+        if value is not None and value != "":
+            commitments = commitments.filter(**{FILTERS[name]: value})
+    return commitments
+
+
+def history(
+    periods: list[ReportingPeriod] | None = None,
+    country: str | None = None,
+    pillar: int | None = None,
+    focus_area: str | None = None,
+) -> History:
+    """Each filtered commitment's approved status as of every period, in two queries.
+
+    Choice: instead of one aggregate per period (a query count growing with the periods), fetch
+    the filtered commitments' ids (1 query) and every *approved* status row of those commitments
+    once (1 query, ``values_list``, ordered oldest first by period end, period start, recording
+    time and id: the reverse of ``StatusUpdate.LATEST_FIRST``), then sweep the periods in
+    chronological order in Python, keeping the newest row per commitment among the rows whose
+    period ended no later than the period at hand: exactly ``with_current_status(period)``'s
+    definition. Rows are few (one per commitment per period), so memory stays small.
+    ``periods`` defaults to every period (one more query).
+    """
+    if periods is None:
+        periods = list(ReportingPeriod.objects.all())
+    periods = sorted(periods, key=lambda p: (p.end_date, p.start_date))
+    commitments = _filtered_commitments(country, pillar, focus_area)
+    ids = list(commitments.order_by().values_list("pk", flat=True))
+    rows = (
+        StatusUpdate.objects.counted()
+        .filter(commitment__in=commitments.order_by().values("pk"))
+        .order_by("period__end_date", "period__start_date", "created_at", "id")
+        .values_list("commitment_id", "period__end_date", "period__code", "status", "narrative")
+    )
+    rows = list(rows)
+    status: dict[int, int] = {}
+    latest: dict[int, tuple[str, str]] = {}
+    snapshots = []
+    i = 0
+    for period in periods:
+        while i < len(rows) and rows[i][1] <= period.end_date:
+            commitment_id, _end, code, value, narrative = rows[i]
+            status[commitment_id] = value
+            latest[commitment_id] = (code, narrative)
+            i += 1
+        snapshots.append(Snapshot(period=period, status=dict(status), latest=dict(latest)))
+    return History(commitment_ids=ids, snapshots=snapshots)
+
+
+def trend(
+    periods: list[ReportingPeriod] | None = None,
+    country: str | None = None,
+    pillar: int | None = None,
+    focus_area: str | None = None,
+) -> list[tuple[ReportingPeriod, Stats]]:
+    """Progress of the filtered commitments as of each period, oldest first.
+
+    Equal, period by period, to ``compute(period=p, ...).total``; two queries in all (see
+    ``history``), whatever the number of periods.
+    """
+    past = history(periods, country=country, pillar=pillar, focus_area=focus_area)
+    n = len(past.commitment_ids)
+    return [(snap.period, snap.stats(n)) for snap in past.snapshots]
+
+
+def explain(stats: dict) -> dict:
+    """The counts behind a figure (a ``Stats.as_dict()``), so anyone can redo the arithmetic.
+
+    ``terms`` lists (level, count, level × count) for the levels with commitments, highest first;
+    ``status_sum`` is their total; progress = status_sum × 20 ÷ reported (one decimal, halves
+    rounded up), coverage = reported ÷ commitments.
+    """
+    levels = stats["levels"]
+    terms = [
+        (level, levels[str(level)], level * levels[str(level)])
+        for level in reversed(LEVELS)
+        if levels[str(level)]
+    ]
+    return {
+        "terms": terms,
+        "status_sum": sum(product for _level, _count, product in terms),
+        "reported": stats["reported"],
+        "commitments": stats["commitments"],
+        "not_reported": levels["not_reported"],
+        "progress": stats["progress"],
+        "coverage_percent": round(100 * stats["coverage"], 2),
+    }

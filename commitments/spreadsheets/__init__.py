@@ -1,0 +1,1 @@
+"""The monitoring matrix as a spreadsheet: template/export, safe reading, preview and apply."""
