@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from .signals import announce_figures_changed
-
 from .models import (
     ChangeEvent,
     Commitment,
@@ -12,6 +10,7 @@ from .models import (
     StatedCount,
     StatusUpdate,
 )
+from .signals import announce_figures_changed
 
 
 @admin.register(Pillar)

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -217,32 +216,28 @@ def country_matrix(request, iso3):
                 messages.info(request, _("Nothing to save: no new status was chosen."))
             else:
                 try:
-                    with transaction.atomic():
-                        for change in changes:
-                            try:
-                                services.record_status(
-                                    commitment=by_code[change["commitment"]],
-                                    period=period,
-                                    status=change["status"],
-                                    narrative=change["narrative"],
-                                    user=request.user,
-                                    source=Source.WEB,
-                                    base_version=change["base_version"],
-                                )
-                            except (services.Conflict, ValidationError) as exc:
-                                text = (
-                                    str(exc)
-                                    if isinstance(exc, services.Conflict)
-                                    else (" ".join(exc.messages))
-                                )
-                                row_errors.setdefault(change["commitment"], []).append(text)
-                        if row_errors:
-                            raise _RollBack()
-                except _RollBack:
+                    services.record_many(
+                        [
+                            services.StatusChange(
+                                commitment=by_code[change["commitment"]],
+                                status=change["status"],
+                                narrative=change["narrative"],
+                                base_version=change["base_version"],
+                            )
+                            for change in changes
+                        ],
+                        period=period,
+                        user=request.user,
+                        source=Source.WEB,
+                    )
+                except services.ChangesRefused as refused:
+                    row_errors = refused.errors
                     messages.error(
                         request,
                         _("Nothing was saved: fix the rows marked below and save again."),
                     )
+                except ValidationError as exc:  # e.g. the period was locked meanwhile
+                    messages.error(request, " ".join(exc.messages))
                 else:
                     if is_secretariat(request.user):
                         text = _("%(n)d statuses saved and approved.")
@@ -278,10 +273,6 @@ def country_matrix(request, iso3):
             "own": country.pk in member_country_ids(request.user),
         },
     )
-
-
-class _RollBack(Exception):
-    """Raised inside the matrix transaction to undo every row when one row fails."""
 
 
 @secretariat_view

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from commitments.signals import figures_changed
+
+        from .cache import invalidate
+
+        figures_changed.connect(invalidate, dispatch_uid="reports-cache-invalidate")

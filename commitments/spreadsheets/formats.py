@@ -7,6 +7,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.utils.translation import gettext_noop
+
 from ..models import Status
 
 TEMPLATE_VERSION = "1"
@@ -34,19 +36,64 @@ HEADER_ALIASES = {
     "country": {"country", "pais", "iso3"},
     "focus_area": {"focus area", "area de enfoque", "area", "sector"},
     "pillar": {"pillar", "pilar"},
-    "text": {"commitment", "compromiso", "commitment text", "texto", "texto del compromiso",
-             "text", "descripcion", "description"},
-    "status": {"new status", "nuevo estado", "status", "estado", "semaforo", "traffic light",
-               "estado nuevo", "avance", "progress", "nivel", "level"},
-    "narrative": {"narrative", "narrativa", "comments", "comentarios", "observaciones",
-                  "comment", "comentario", "notes", "notas", "explanation", "explicacion"},
-    "evidence_url": {"evidence link", "enlace a la evidencia", "evidence", "evidencia",
-                     "link", "enlace", "url", "medio de verificacion", "means of verification"},
+    "text": {
+        "commitment",
+        "compromiso",
+        "commitment text",
+        "texto",
+        "texto del compromiso",
+        "text",
+        "descripcion",
+        "description",
+    },
+    "status": {
+        "new status",
+        "nuevo estado",
+        "status",
+        "estado",
+        "semaforo",
+        "traffic light",
+        "estado nuevo",
+        "avance",
+        "progress",
+        "nivel",
+        "level",
+    },
+    "narrative": {
+        "narrative",
+        "narrativa",
+        "comments",
+        "comentarios",
+        "observaciones",
+        "comment",
+        "comentario",
+        "notes",
+        "notas",
+        "explanation",
+        "explicacion",
+    },
+    "evidence_url": {
+        "evidence link",
+        "enlace a la evidencia",
+        "evidence",
+        "evidencia",
+        "link",
+        "enlace",
+        "url",
+        "medio de verificacion",
+        "means of verification",
+    },
     "version": {"version"},
 }
 HEADER_PREFIXES = {
-    "previous": ("status as of", "estado al cierre", "previous status", "estado anterior",
-                 "current status", "estado actual"),
+    "previous": (
+        "status as of",
+        "estado al cierre",
+        "previous status",
+        "estado anterior",
+        "current status",
+        "estado actual",
+    ),
     "status": ("new status", "nuevo estado"),
 }
 
@@ -105,16 +152,16 @@ def parse_status(value) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise StatusUnreadable("not a status")
+        raise StatusUnreadable(gettext_noop("not a status"))
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise StatusUnreadable("a date where a status belongs")
+        raise StatusUnreadable(gettext_noop("a date where a status belongs"))
     if isinstance(value, int | float):
         number = float(value)
         if number.is_integer() and 0 <= number <= 5:
             return int(number)
         if 0 < number < 1 and abs(number * 5 - round(number * 5)) < 1e-9:
             return round(number * 5)  # 0.6: a percentage stored as a fraction
-        raise StatusUnreadable("out of range: use 0 to 5")
+        raise StatusUnreadable(gettext_noop("out of range: use 0 to 5"))
     text = normalise(value)
     if not text:
         return None
@@ -123,7 +170,7 @@ def parse_status(value) -> int | None:
         percent = int(match.group(1))
         if percent % 20 == 0 and percent <= 100:
             return percent // 20
-        raise StatusUnreadable("percentages must be 0%, 20%, 40%, 60%, 80% or 100%")
+        raise StatusUnreadable(gettext_noop("percentages must be 0%, 20%, 40%, 60%, 80% or 100%"))
     match = _LEADING.match(text)
     if match:
         return int(match.group(1))
@@ -131,5 +178,5 @@ def parse_status(value) -> int | None:
         if text in labels:
             return level
     if re.match(r"^-?\d+([.,]\d+)?$", text):
-        raise StatusUnreadable("out of range: use 0 to 5")
-    raise StatusUnreadable("not a status on the 0-5 scale")
+        raise StatusUnreadable(gettext_noop("out of range: use 0 to 5"))
+    raise StatusUnreadable(gettext_noop("not a status on the 0-5 scale"))

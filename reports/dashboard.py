@@ -1,0 +1,354 @@
+"""What the public pages show, assembled from the progress engine and cached.
+
+Views stay thin: they parse a ``Selection`` from the query string and ask this module for the
+figures. Every number here comes from ``progress.compute`` (or ``progress.trend``/``history``,
+which reuse its ``Stats``); nothing recomputes a percentage. Results are plain dicts (the API's
+``as_dict`` shapes), cached per figures version, selection and language (labels are localized).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.utils.translation import get_language
+
+from commitments import selectors
+from commitments.models import (
+    Commitment,
+    FocusArea,
+    NationalPlan,
+    Pillar,
+    ReportingPeriod,
+    StatusUpdate,
+    status_legend,
+)
+from countries.models import Country
+
+from . import movement, progress
+from .cache import cached
+
+# Below this coverage (reported ÷ commitments) a group's progress is flagged as resting on few
+# reports: the one place the threshold is set.
+LOW_COVERAGE = 0.5
+
+DIMENSIONS = ["pillar", "country", "focus_area"]
+
+
+def is_low_coverage(stats: dict) -> bool:
+    """True when fewer than LOW_COVERAGE of the group's commitments are reported."""
+    return stats["commitments"] > 0 and stats["reported"] < LOW_COVERAGE * stats["commitments"]
+
+
+def lang() -> str:
+    return (get_language() or "es")[:2]
+
+
+# --- Reference data and the selection (period and filters) ---------------------------------
+
+
+def reference() -> dict:
+    """Periods (chronological), the latest with data, and the filters' choices. Five queries."""
+
+    def build():
+        return {
+            "periods": list(ReportingPeriod.objects.chronological()),
+            "latest": getattr(selectors.latest_period_with_data(), "code", None),
+            "countries": [{"iso3": c.iso3, "name": c.name} for c in Country.objects.all()],
+            "pillars": [{"number": p.number, "name": p.name} for p in Pillar.objects.all()],
+            "focus_areas": [{"code": f.code, "name": f.name} for f in FocusArea.objects.all()],
+        }
+
+    return cached("reference", [lang()], build)
+
+
+@dataclass(frozen=True)
+class Selection:
+    period: ReportingPeriod | None = None
+    country: str | None = None
+    pillar: int | None = None
+    focus_area: str | None = None
+
+    @property
+    def period_code(self) -> str | None:
+        return self.period.code if self.period else None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.country or self.pillar or self.focus_area)
+
+    def engine_filters(self) -> dict:
+        return {"country": self.country, "pillar": self.pillar, "focus_area": self.focus_area}
+
+    def params(self, **overrides) -> dict:
+        """Query parameters for this selection (with overrides; None drops a parameter)."""
+        values = {
+            "period": self.period_code,
+            "country": self.country,
+            "pillar": self.pillar,
+            "focus_area": self.focus_area,
+        }
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def query(self, **overrides) -> str:
+        return urlencode(self.params(**overrides))
+
+    def key(self) -> tuple:
+        return (self.period_code, self.country, self.pillar, self.focus_area)
+
+    def with_(self, **changes) -> Selection:
+        return replace(self, **changes)
+
+
+def selection(params, ref: dict, country: str | None = None) -> Selection:
+    """The period and filters of a query string; unknown values are ignored (never an error).
+
+    The period defaults to the latest period with an approved status.
+    """
+    periods = {p.code: p for p in ref["periods"]}
+    period = periods.get(params.get("period", "")) or periods.get(ref["latest"] or "")
+    if period is None and ref["periods"]:
+        period = ref["periods"][-1]
+    iso3s = {c["iso3"] for c in ref["countries"]}
+    raw_country = (country or params.get("country") or "").upper()
+    try:
+        pillar = int(params.get("pillar") or 0)
+    except ValueError:
+        pillar = 0
+    focus_area = (params.get("focus_area") or "").upper()
+    return Selection(
+        period=period,
+        country=raw_country if raw_country in iso3s else None,
+        pillar=pillar if pillar in {p["number"] for p in ref["pillars"]} else None,
+        focus_area=focus_area if focus_area in {f["code"] for f in ref["focus_areas"]} else None,
+    )
+
+
+# --- Figures ------------------------------------------------------------------------------
+
+
+def _groups(result: progress.Progress) -> list[dict]:
+    return result.as_dict()["groups"]
+
+
+def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
+    """Every panel of the dashboard for a selection, cached. Cold: 12 queries.
+
+    By pillar, country, focus area (2 each: aggregate + members), country × pillar (3), one
+    history of approved statuses for trend and movement (2) and the moved commitments (1).
+    """
+
+    def build():
+        filters = sel.engine_filters()
+        by_pillar = progress.compute(["pillar"], sel.period, **filters)
+        by_country = progress.compute(["country"], sel.period, **filters)
+        by_area = progress.compute(["focus_area"], sel.period, **filters)
+        cells = progress.compute(["country", "pillar"], sel.period, **filters)
+        past = progress.history(periods, **filters)
+        return {
+            "total": by_pillar.total.as_dict(),
+            "pillar": _groups(by_pillar),
+            "country": _groups(by_country),
+            "focus_area": _groups(by_area),
+            "heatmap": _heatmap(_groups(cells)),
+            "trend": trend_rows(past),
+            "movement": movement.compare(past, sel.period),
+        }
+
+    return cached("figures", [lang(), *sel.key()], build)
+
+
+def trend_rows(past: progress.History) -> list[dict]:
+    n = len(past.commitment_ids)
+    return [
+        {"period": snap.period.code, "kind": snap.period.kind, **snap.stats(n).as_dict()}
+        for snap in past.snapshots
+    ]
+
+
+def _heatmap(groups: list[dict]) -> dict:
+    """country × pillar groups as rows (countries) of cells (pillars)."""
+    rows: dict[str, dict] = {}
+    pillars: dict[int, str] = {}
+    for group in groups:
+        row = rows.setdefault(
+            group["country"], {"country": group["country"], "label": "", "cells": []}
+        )
+        country_label, _sep, pillar_label = group["label"].partition(" · ")
+        row["label"] = country_label
+        pillars[group["pillar"]] = pillar_label
+        row["cells"].append(group)
+    return {
+        "pillars": [{"number": n, "label": label} for n, label in pillars.items()],
+        "rows": list(rows.values()),
+    }
+
+
+def quality() -> dict:
+    """The data-quality line (stated vs loaded commitment counts). Three queries, cached."""
+
+    def build():
+        plans = selectors.data_quality()
+        return _quality_dict(plans)
+
+    return cached("quality", [lang()], build)
+
+
+def _quality_dict(plans) -> dict:
+    return {
+        "plans": [
+            {
+                "country": q.plan.country.iso3,
+                "country_name": q.plan.country.name,
+                "stated": q.stated_total,
+                "loaded": q.loaded_total,
+                "matches": q.matches,
+                "areas": [
+                    {"focus_area": a.focus_area, "stated": a.stated, "loaded": a.loaded}
+                    for a in q.by_focus_area
+                ],
+            }
+            for q in plans
+        ],
+        "stated_total": sum(q.stated_total or 0 for q in plans),
+        "loaded_total": sum(q.loaded_total for q in plans),
+        "mismatches": [
+            {
+                "country": q.plan.country.iso3,
+                "focus_area": a.focus_area,
+                "stated": a.stated,
+                "loaded": a.loaded,
+            }
+            for q in plans
+            for a in q.by_focus_area
+            if not a.matches
+        ],
+    }
+
+
+def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> dict | None:
+    """A country's page: plan, figures by pillar and focus area, trend, movement, commitments
+    with their status and latest narrative, data quality. Cold: 14 queries; cached."""
+
+    def build():
+        country = Country.objects.filter(iso3=iso3).first()
+        if country is None:
+            return None
+        plan = NationalPlan.objects.filter(country=country).order_by("-edition").first()
+        by_pillar = progress.compute(["pillar"], sel.period, country=iso3)
+        by_area = progress.compute(["focus_area"], sel.period, country=iso3)
+        past = progress.history(periods, country=iso3)
+        rows = (
+            Commitment.objects.filter(country=country)
+            .select_related("focus_area", "pillar")
+            .with_status(sel.period)
+            .order_by("focus_area__order", "order")
+        )
+        commitments = [
+            {
+                "code": c.code,
+                "text": c.localized_text,
+                "focus_area": c.focus_area.code,
+                "focus_area_name": c.focus_area.name,
+                "pillar": c.pillar.number,
+                "status": c.current_status,
+                "status_period": c.current_period,
+                "narrative": c.current_narrative,
+            }
+            for c in rows
+        ]
+        plans = selectors.data_quality(NationalPlan.objects.filter(country=country))
+        return {
+            "iso3": country.iso3,
+            "name": country.name,
+            "plan": {
+                "title": plan.title if plan else "",
+                "summary": plan.summary if plan else "",
+                "edition": plan.edition if plan else "",
+            },
+            "total": by_pillar.total.as_dict(),
+            "pillar": _groups(by_pillar),
+            "focus_area": _groups(by_area),
+            "trend": trend_rows(past),
+            "movement": movement.compare(past, sel.period),
+            "commitments": commitments,
+            "quality": _quality_dict(plans),
+        }
+
+    return cached("country", [lang(), iso3, sel.period_code], build)
+
+
+def commitment_list(sel: Selection, status: str | None):
+    """The public list behind a figure: approved statuses as of the period, filtered. 1 query."""
+    rows = (
+        Commitment.objects.select_related("country", "focus_area", "pillar")
+        .with_status(sel.period)
+        .order_by("country__iso3", "focus_area__order", "order")
+    )
+    if sel.country:
+        rows = rows.filter(country__iso3=sel.country)
+    if sel.pillar:
+        rows = rows.filter(pillar__number=sel.pillar)
+    if sel.focus_area:
+        rows = rows.filter(focus_area__code=sel.focus_area)
+    if status == "not_reported":
+        rows = rows.filter(current_status__isnull=True)
+    elif status == "reported":
+        rows = rows.filter(current_status__isnull=False)
+    elif status in {str(level) for level in progress.LEVELS}:
+        rows = rows.filter(current_status=int(status))
+    return rows
+
+
+def commitment_history(commitment: Commitment):
+    """A commitment's approved statuses, oldest first, with their narratives. 1 query."""
+    return (
+        StatusUpdate.objects.counted()
+        .filter(commitment=commitment)
+        .select_related("period")
+        .order_by("period__end_date", "period__start_date", "created_at", "id")
+    )
+
+
+# --- Decoration for templates -------------------------------------------------------------
+
+
+def bar_rows(groups: list[dict], levels: list[dict]) -> list[dict]:
+    """Each group's stats with its bar segments (share of commitments at each level)."""
+    rows = []
+    for group in groups:
+        segments = []
+        for level in levels:
+            count = group["levels"][level["key"]]
+            if count:
+                width = 100 * count / group["commitments"]
+                # too narrow to hold "n: count" legibly: the text row below the bar has it
+                segments.append({**level, "count": count, "width": width, "roomy": width >= 8})
+        rows.append({**group, "stats": group, "segments": segments, "low": is_low_coverage(group)})
+    return rows
+
+
+def chart_data(groups: list[dict], key: str, trend: list[dict]) -> dict:
+    """What static/js/dashboard.js draws: level counts per group, and the trend."""
+    levels = status_legend()
+    return {
+        "levels": [
+            {
+                "key": lv["key"],
+                "label": (f"{lv['number']} · " if lv["number"] is not None else "– · ")
+                + str(lv["label"]),
+                "colour": lv["colour"],
+            }
+            for lv in levels
+        ],
+        "distribution": {
+            "labels": [g["label"] for g in groups],
+            "counts": {lv["key"]: [g["levels"][lv["key"]] for g in groups] for lv in levels},
+        },
+        "trend": {
+            "labels": [t["period"] for t in trend],
+            "progress": [t["progress"] for t in trend],
+            "coverage": [round(100 * t["coverage"], 1) for t in trend],
+        },
+    }

@@ -1,0 +1,159 @@
+"""Every panel's figures as a table, written as CSV or .xlsx.
+
+``panel_table(name, data)`` turns the dashboard's cached figures (the engine's ``as_dict`` shapes)
+into ``(title, header, rows)``; the writing itself, with formula neutralisation (a cell starting
+with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe), is the project's shared
+``mirps.tabular`` (``rows_to_csv(header, rows)``, ``rows_to_xlsx(sheets)``), re-exported here.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_to_csv, rows_to_xlsx, safe
+
+from .dashboard import is_low_coverage
+
+__all__ = [
+    "CSV_CONTENT_TYPE",
+    "PANELS",
+    "XLSX_CONTENT_TYPE",
+    "commitments_table",
+    "movement_table",
+    "panel_table",
+    "rows_to_csv",
+    "rows_to_xlsx",
+    "safe",
+]
+
+PANELS = ["pillar", "country", "focus_area", "country_pillar", "trend", "movement"]
+LEVEL_KEYS = ["5", "4", "3", "2", "1", "0", "not_reported"]
+
+
+def _stats_header() -> list[str]:
+    return [
+        _("Commitments"),
+        _("Reported"),
+        _("Coverage (%)"),
+        _("Progress (%)"),
+        *[_("Level %(n)s") % {"n": k} for k in LEVEL_KEYS[:-1]],
+        _("Not reported"),
+        _("Low coverage"),
+    ]
+
+
+def _stats_cells(stats: dict) -> list:
+    return [
+        stats["commitments"],
+        stats["reported"],
+        round(100 * stats["coverage"], 2),
+        stats["progress"],
+        *[stats["levels"][k] for k in LEVEL_KEYS],
+        _("yes") if is_low_coverage(stats) else _("no"),
+    ]
+
+
+def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[str], list[list]]:
+    """(sheet title, header, rows) for one panel of ``dashboard.figures``."""
+    period_h = _("Period")
+    if name == "pillar":
+        header = [period_h, _("Pillar"), _("Name"), *_stats_header()]
+        rows = [[period, g["pillar"], g["label"], *_stats_cells(g)] for g in data["pillar"]]
+        title = _("By pillar")
+    elif name == "country":
+        header = [period_h, _("Country code"), _("Country"), *_stats_header()]
+        rows = [[period, g["country"], g["label"], *_stats_cells(g)] for g in data["country"]]
+        title = _("By country")
+    elif name == "focus_area":
+        header = [period_h, _("Focus area code"), _("Focus area"), *_stats_header()]
+        rows = [
+            [period, g["focus_area"], g["label"], *_stats_cells(g)] for g in data["focus_area"]
+        ]
+        title = _("By focus area")
+    elif name == "country_pillar":
+        header = [period_h, _("Country code"), _("Pillar"), _("Name"), *_stats_header()]
+        rows = [
+            [period, cell["country"], cell["pillar"], cell["label"], *_stats_cells(cell)]
+            for row in data["heatmap"]["rows"]
+            for cell in row["cells"]
+        ]
+        title = _("Country × pillar")
+    elif name == "trend":
+        header = [period_h, *_stats_header()]
+        rows = [[t["period"], *_stats_cells(t)] for t in data["trend"]]
+        title = _("Trend")
+    elif name == "movement":
+        return movement_table(data["movement"])
+    else:
+        raise KeyError(name)
+    if name != "trend":  # the selection as a whole, last
+        blanks = [""] * (len(header) - len(_stats_header()) - 2)
+        rows.append([period, *blanks, _("All"), *_stats_cells(data["total"])])
+    return title, header, rows
+
+
+def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
+    kinds = {"up": _("went up"), "down": _("went down"), "first": _("first report")}
+    header = [
+        _("Period"),
+        _("Previous period"),
+        _("Change"),
+        _("Code"),
+        _("Country code"),
+        _("Pillar"),
+        _("Focus area code"),
+        _("Status before"),
+        _("Status now"),
+        _("Reported in"),
+        _("Narrative"),
+        _("Commitment"),
+    ]
+    rows = [
+        [
+            moved["period"],
+            moved["previous"],
+            kinds[kind],
+            r["code"],
+            r["country"],
+            r["pillar"],
+            r["focus_area"],
+            r["from"],
+            r["to"],
+            r["reported_in"],
+            r["narrative"],
+            r["text"],
+        ]
+        for kind in ("up", "down", "first")
+        for r in moved[kind]
+    ]
+    return _("What moved"), header, rows
+
+
+def commitments_table(rows, period: str | None) -> tuple[str, list[str], list[list]]:
+    """The public list of commitments (a queryset annotated ``with_status``)."""
+    header = [
+        _("Period"),
+        _("Code"),
+        _("Country code"),
+        _("Pillar"),
+        _("Focus area code"),
+        _("Status"),
+        _("Reported in"),
+        _("Narrative"),
+        _("Commitment"),
+    ]
+    body = [
+        [
+            period,
+            c.code,
+            c.country.iso3,
+            c.pillar.number,
+            c.focus_area.code,
+            c.current_status,
+            c.current_period,
+            c.current_narrative,
+            c.localized_text,
+        ]
+        for c in rows
+    ]
+    return _("Commitments"), header, body

@@ -1,0 +1,142 @@
+"""The progress report for a period: its figures and the text written from them.
+
+The text is the quantitative follow-up an annual report publishes ("the average implementation
+across all pillars stands at 41%, … 44% in pillar 1 …"), written in the active language from the
+dashboard's figures (so from the progress engine): the printable page and the PDF share it.
+"""
+
+from __future__ import annotations
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .dashboard import LOW_COVERAGE, Selection, figures, is_low_coverage, reference
+
+
+def pct(value: float | None) -> str:
+    """41.04 -> '41.0%' ('41,0%' in Spanish); None -> 'n/a'."""
+    if value is None:
+        return _("n/a")
+    return f"{number_format(value, 1)}%"
+
+
+def coverage_pct(stats: dict) -> str:
+    return f"{number_format(100 * stats['coverage'], 0)}%"
+
+
+def join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def report(sel: Selection) -> dict:
+    """Figures and paragraphs of the progress report for ``sel`` (region or one country)."""
+    ref = reference()
+    data = figures(sel, ref["periods"])
+    country_name = next((c["name"] for c in ref["countries"] if c["iso3"] == sel.country), None)
+    return {
+        "selection": sel,
+        "period": sel.period_code,
+        "country": sel.country,
+        "country_name": country_name,
+        "data": data,
+        "paragraphs": paragraphs(data, sel.period_code, country_name),
+    }
+
+
+def paragraphs(data: dict, period: str | None, country_name: str | None) -> list[str]:
+    total = data["total"]
+    where = country_name or _("the region")
+    text = []
+    if total["progress"] is None:
+        text.append(
+            _("As of period %(period)s, no commitment in %(where)s has an approved status yet.")
+            % {"period": period or "–", "where": where}
+        )
+        return text
+    text.append(
+        _(
+            "As of period %(period)s, the average implementation across all pillars in "
+            "%(where)s stands at %(progress)s, over the %(reported)s of %(commitments)s "
+            "commitments that have an approved status (coverage %(coverage)s)."
+        )
+        % {
+            "period": period or "–",
+            "where": where,
+            "progress": pct(total["progress"]),
+            "reported": total["reported"],
+            "commitments": total["commitments"],
+            "coverage": coverage_pct(total),
+        }
+    )
+    pillars = [
+        _("%(progress)s in pillar %(number)s (%(name)s)")
+        % {"progress": pct(g["progress"]), "number": g["pillar"], "name": g["label"]}
+        for g in data["pillar"]
+        if g["commitments"]
+    ]
+    if pillars:
+        text.append(_("By pillar, it stands at %(list)s.") % {"list": join(pillars)})
+    if not country_name:
+        countries = [
+            f"{g['label']} {pct(g['progress'])}" for g in data["country"] if g["commitments"]
+        ]
+        if countries:
+            text.append(_("By country: %(list)s.") % {"list": join(countries)})
+    areas = [f"{g['label']} {pct(g['progress'])}" for g in data["focus_area"] if g["commitments"]]
+    if areas:
+        text.append(_("By focus area: %(list)s.") % {"list": join(areas)})
+    low = [
+        g["label"]
+        for key in ("pillar", "country", "focus_area")
+        for g in data[key]
+        if is_low_coverage(g) and not (country_name and key == "country")
+    ]
+    if low:
+        text.append(
+            _(
+                "Coverage is below %(threshold)s in %(list)s: these figures rest on few reports "
+                "and should be read with care."
+            )
+            % {"threshold": f"{round(100 * LOW_COVERAGE)}%", "list": join(low)}
+        )
+    trend = [t for t in data["trend"] if t["progress"] is not None]
+    if len(trend) >= 2:
+        first, last = trend[0], trend[-1]
+        text.append(
+            _(
+                "From %(first)s to %(last)s, the average went from %(a)s to %(b)s and coverage "
+                "from %(ca)s to %(cb)s."
+            )
+            % {
+                "first": first["period"],
+                "last": last["period"],
+                "a": pct(first["progress"]),
+                "b": pct(last["progress"]),
+                "ca": coverage_pct(first),
+                "cb": coverage_pct(last),
+            }
+        )
+    moved = data["movement"]
+    if moved["previous"]:
+        text.append(
+            _("Since %(previous)s: %(up)s, %(down)s and %(first)s.")
+            % {
+                "previous": moved["previous"],
+                "up": ngettext(
+                    "%(n)s commitment moved up", "%(n)s commitments moved up", len(moved["up"])
+                )
+                % {"n": len(moved["up"])},
+                "down": ngettext("%(n)s moved down", "%(n)s moved down", len(moved["down"]))
+                % {"n": len(moved["down"])},
+                "first": ngettext(
+                    "%(n)s was reported for the first time",
+                    "%(n)s were reported for the first time",
+                    len(moved["first"]),
+                )
+                % {"n": len(moved["first"])},
+            }
+        )
+    return text
