@@ -140,3 +140,35 @@ class OpenPeriodForm(forms.Form):
         max_length=7,
         help_text=_("A year (2026) or a half year (2026-H1)."),
     )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("The monitoring matrix as .xlsx or .ods, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods"}),
+    )
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        queryset=ReportingPeriod.objects.filter(locked=False),
+        to_field_name="code",
+        empty_label=None,
+    )
+
+
+class TemplateForm(forms.Form):
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
+        queryset=Country.objects.all(),
+        to_field_name="iso3",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        queryset=ReportingPeriod.objects.all(),
+        to_field_name="code",
+        empty_label=None,
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("es", _("Spanish")), ("en", _("English"))]
+    )

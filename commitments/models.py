@@ -516,7 +516,10 @@ class SpreadsheetUpload(models.Model):
         FAILED = "failed", _("Failed: nothing was written")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
@@ -524,11 +527,16 @@ class SpreadsheetUpload(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("period"),
     )
-    source = models.CharField(_("route"), max_length=12, choices=Source.choices,
-                              default=Source.SPREADSHEET)
+    source = models.CharField(
+        _("route"), max_length=12, choices=Source.choices, default=Source.SPREADSHEET
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     changed = models.PositiveIntegerField(_("changes"), default=0)

@@ -317,15 +317,27 @@ def record_many(
                 review_state=ReviewState.SUPERSEDED
             )
         events = [
-            _event(author, ChangeEvent.Action.SUPERSEDED, source, update=old,
-                   old=_status_text(old), new=ReviewState.SUPERSEDED)
+            _event(
+                author,
+                ChangeEvent.Action.SUPERSEDED,
+                source,
+                update=old,
+                old=_status_text(old),
+                new=ReviewState.SUPERSEDED,
+            )
             for old in superseded
         ]
         action = ChangeEvent.Action.RECORDED if approved else ChangeEvent.Action.SUBMITTED
         events += [
-            _event(author, action, source, update=update,
-                   old="" if update.status_before is None else str(update.status_before),
-                   new=str(update.status), comment=update.narrative)
+            _event(
+                author,
+                action,
+                source,
+                update=update,
+                old="" if update.status_before is None else str(update.status_before),
+                new=str(update.status),
+                comment=update.narrative,
+            )
             for update in updates
         ]
         ChangeEvent.objects.bulk_create(events, batch_size=500)
@@ -348,8 +360,7 @@ def record_status(
 ) -> StatusUpdate:
     """Record one status: ``record_many`` with one change. Raises ``Conflict`` when someone
     else recorded a newer row, ``ValidationError`` (by field) for any other broken rule."""
-    change = StatusChange(commitment, status, narrative, base_version, evidence_url,
-                          evidence_file)
+    change = StatusChange(commitment, status, narrative, base_version, evidence_url, evidence_file)
     if status not in Status.values:
         raise ValidationError({"status": _("Status must be a whole number from 0 to 5.")})
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_spreadsheets
 
 urlpatterns = [
     path("", views.workspace_home, name="workspace"),
@@ -11,4 +11,14 @@ urlpatterns = [
     path("periods/", views.periods_page, name="periods"),
     path("periods/<str:code>/lock/", views.period_lock, name="period-lock"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("spreadsheets/", views_spreadsheets.spreadsheets, name="spreadsheets"),
+    path("spreadsheets/matrix.xlsx", views_spreadsheets.download_matrix, name="matrix-download"),
+    path("spreadsheets/<int:pk>/", views_spreadsheets.upload_detail, name="spreadsheet-upload"),
+    path("spreadsheets/<int:pk>/apply/", views_spreadsheets.upload_apply, name="spreadsheet-apply"),
+    path("spreadsheets/<int:pk>/file/", views_spreadsheets.upload_file, name="spreadsheet-file"),
+    path(
+        "commitments/export.<str:fmt>",
+        views_spreadsheets.export_commitments,
+        name="commitments-export",
+    ),
 ]

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -22,6 +23,8 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 def safe(value):
     """The value, with text that could start a formula made inert."""
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

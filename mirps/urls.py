@@ -14,6 +14,9 @@ router.register("periods", commitment_api.PeriodViewSet, basename="period")
 router.register("plans", commitment_api.PlanViewSet, basename="plan")
 router.register("commitments", commitment_api.CommitmentViewSet, basename="commitment")
 router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="status-update")
+router.register(
+    "spreadsheet-uploads", commitment_api.SpreadsheetUploadViewSet, basename="spreadsheet-upload"
+)
 
 urlpatterns = [
     path("", include("reports.urls")),

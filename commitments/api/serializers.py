@@ -10,6 +10,7 @@ from ..models import (
     Pillar,
     ReportingPeriod,
     Source,
+    SpreadsheetUpload,
     Status,
     StatusUpdate,
 )
@@ -146,3 +147,44 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
     class Meta(CommitmentSerializer.Meta):
         fields = CommitmentSerializer.Meta.fields + ["pillar_rationale", "history"]
+
+
+class SpreadsheetUploadSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="user.username", read_only=True, default=None)
+    period = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = SpreadsheetUpload
+        fields = [
+            "id",
+            "original_name",
+            "size",
+            "uploaded_by",
+            "created_at",
+            "period",
+            "state",
+            "changed",
+            "unchanged",
+            "problems",
+            "applied",
+            "outcome",
+            "finished_at",
+            "preview",
+        ]
+        read_only_fields = fields
+
+
+class SpreadsheetUploadCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The monitoring matrix, .xlsx or .ods, up to 5 MB.")
+    period = serializers.SlugRelatedField(
+        slug_field="code", queryset=ReportingPeriod.objects.filter(locked=False)
+    )
+
+
+class ApplySerializer(serializers.Serializer):
+    confirm = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="Rows matched by a close text match that you confirm.",
+    )

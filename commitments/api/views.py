@@ -1,18 +1,32 @@
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from countries.models import Country
 
 from .. import selectors, services
-from ..models import Commitment, FocusArea, Pillar, ReportingPeriod, Source, StatusUpdate
-from ..permissions import can_use_workspace
+from ..models import (
+    Commitment,
+    FocusArea,
+    Pillar,
+    ReportingPeriod,
+    Source,
+    SpreadsheetUpload,
+    StatusUpdate,
+)
+from ..permissions import can_use_workspace, is_secretariat
+from ..spreadsheets import importer
+from ..spreadsheets.reading import MAX_BYTES
 from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
+    ApplySerializer,
     CommitmentDetailSerializer,
     CommitmentSerializer,
     CountrySerializer,
@@ -20,6 +34,8 @@ from .serializers import (
     PeriodSerializer,
     PillarSerializer,
     PlanSerializer,
+    SpreadsheetUploadCreateSerializer,
+    SpreadsheetUploadSerializer,
     StatusUpdateSerializer,
 )
 
@@ -160,3 +176,71 @@ class StatusUpdateViewSet(
                 if hasattr(exc, "error_dict")
                 else {"non_field_errors": exc.messages}
             ) from None
+
+
+class SpreadsheetUploadViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Upload a monitoring matrix (multipart ``file`` and ``period``) to get its preview;
+    nothing is written until ``apply``, which writes every valid change or none. National
+    teams see their own uploads, the secretariat all of them."""
+
+    serializer_class = SpreadsheetUploadSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        user = self.request.user
+        if not can_use_workspace(user):
+            return SpreadsheetUpload.objects.none()
+        uploads = SpreadsheetUpload.objects.select_related("user", "period")
+        return uploads if is_secretariat(user) else uploads.filter(user=user)
+
+    @extend_schema(
+        request=SpreadsheetUploadCreateSerializer, responses={201: SpreadsheetUploadSerializer}
+    )
+    def create(self, request):
+        if not can_use_workspace(request.user):
+            raise PermissionDenied(_("Your account has no role in the workspace yet."))
+        form = SpreadsheetUploadCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError({"file": [_("The file is larger than 5 MB.")]})
+        record = importer.create_upload(
+            data=upload.read(),
+            name=upload.name,
+            user=request.user,
+            period=form.validated_data["period"],
+            source=Source.API,
+        )
+        status_code = 201 if record.state != SpreadsheetUpload.State.REJECTED else 400
+        return Response(SpreadsheetUploadSerializer(record).data, status=status_code)
+
+    @extend_schema(request=ApplySerializer, responses={200: SpreadsheetUploadSerializer})
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        upload = self.get_object()
+        body = ApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            importer.apply(upload, user=request.user, confirmed=set(body.validated_data["confirm"]))
+        except DjangoValidationError as exc:
+            upload.refresh_from_db()
+            return Response(
+                {
+                    "detail": " ".join(exc.messages),
+                    "upload": SpreadsheetUploadSerializer(upload).data,
+                },
+                status=409,
+            )
+        upload.refresh_from_db()
+        return Response(SpreadsheetUploadSerializer(upload).data)
+
+    @extend_schema(request=None, responses={200: SpreadsheetUploadSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        upload = self.get_object()
+        importer.cancel(upload, user=request.user)
+        upload.refresh_from_db()
+        return Response(SpreadsheetUploadSerializer(upload).data)

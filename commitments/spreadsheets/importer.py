@@ -90,9 +90,9 @@ def preview(data: bytes, *, user, period: ReportingPeriod) -> dict:
         result["file_problems"].append(
             str(
                 _(
-                    "No header row found: the sheet needs a column for the new status (“New status” "
-                    "or “Nuevo estado”) and one for the code (“Code”/“Código”) or the commitment text. "
-                    "Download the template to see the expected layout."
+                    "No header row found: the sheet needs a column for the new status "
+                    "(“New status” or “Nuevo estado”) and one for the code (“Code”/“Código”) "
+                    "or the commitment text. Download the template to see the expected layout."
                 )
             )
         )
@@ -182,7 +182,8 @@ def preview(data: bytes, *, user, period: ReportingPeriod) -> dict:
                         (
                             letter("text"),
                             _(
-                                "No commitment of your countries has this text; add the code column."
+                                "No commitment of your countries has this text; "
+                                "add the code column."
                             ),
                         )
                     )
@@ -262,9 +263,18 @@ def preview(data: bytes, *, user, period: ReportingPeriod) -> dict:
         if status is None or (status == current and not narrative):
             result["unchanged"].append({"row": number, "code": commitment.code})
             continue
-        changes.append((number, commitment, status, narrative, evidence,
-                        version if version is not None else (newest[0] if newest else 0),
-                        match, score))
+        changes.append(
+            (
+                number,
+                commitment,
+                status,
+                narrative,
+                evidence,
+                version if version is not None else (newest[0] if newest else 0),
+                match,
+                score,
+            )
+        )
     if changes and not period.locked:
         errors, _conflicts, _latest, before = services.check_changes(
             [services.StatusChange(c[1], c[2], c[3], c[5], c[4]) for c in changes],

@@ -6,3 +6,15 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// Long work: a form with data-busy says so and cannot be sent twice while the server reads it.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var busy = form.getAttribute("data-busy");
+  if (!busy || event.defaultPrevented) return;
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.disabled = true;
+    button.textContent = busy;
+  });
+  form.setAttribute("aria-busy", "true");
+});
