@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEV=1
 
-.PHONY: run test install migrate load demo lint format migrations-check messages clean
+.PHONY: run test install migrate load demo lint format migrations-check messages clean bench-spreadsheet
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Benchmarks (see docs/benchmarks.md); installs the reference library only for them.
+bench-spreadsheet: install
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) benchmarks/spreadsheet_upload.py

@@ -452,9 +452,12 @@ class StatusUpdate(models.Model):
 
 
 class ChangeEvent(models.Model):
-    """The audit trail: every change with who, when, old and new value and the route it came by.
+    """The audit trail of what happens to existing rows: a submission superseded, approved or
+    returned, a period opened, locked or unlocked; with who, when, old and new value, route.
 
-    Written by the service functions in the same transaction as the change itself.
+    A recorded status needs no event: its StatusUpdate row is never changed in what it says
+    (who, when, status before and after, route). Written by the service functions in the same
+    transaction as the change itself.
     """
 
     class Action(models.TextChoices):

@@ -266,8 +266,9 @@ def record_many(
     Every route (web form, country matrix, spreadsheet, API) comes here, so the rules of
     ``check_changes`` hold everywhere; any broken rule raises ``ChangesRefused`` (or
     ``PeriodLocked``) and nothing is written. Secretariat rows are approved on save, others are
-    submitted; an earlier pending submission for the same commitment and period is superseded.
-    Every row gets its audit event. A constant number of queries, whatever the number of rows.
+    submitted; an earlier pending submission for the same commitment and period is superseded
+    (an audit event). Each new row is itself the record of its change: who, when, the status
+    before and after, and the route. A constant number of queries, whatever the number of rows.
     """
     if not changes:
         return []
@@ -284,63 +285,49 @@ def record_many(
         approved = is_secretariat(user)
         now = timezone.now()
         author = user if user is not None and user.is_authenticated else None
+        ids = [change.commitment.pk for change in changes]
+        superseded = list(
+            StatusUpdate.objects.filter(
+                commitment_id__in=ids, period=period, review_state=ReviewState.SUBMITTED
+            )
+        )
+        # The new row is itself the record of the change (who, when, old → new, route); the
+        # audit events record what happens to rows afterwards (superseded, reviewed).
         updates = StatusUpdate.objects.bulk_create(
             [
                 StatusUpdate(
-                    commitment=change.commitment,
-                    period=period,
+                    commitment_id=change.commitment.pk,
+                    period_id=period.pk,
                     status=change.status,
                     narrative=change.narrative.strip(),
                     evidence_url=change.evidence_url or "",
                     evidence_file=change.evidence_file or "",
-                    created_by=author,
+                    created_by_id=author.pk if author else None,
                     source=source,
-                    previous=latest.get(change.commitment.pk),
+                    previous_id=latest[change.commitment.pk].pk
+                    if change.commitment.pk in latest
+                    else None,
                     status_before=before.get(change.commitment.pk),
                     review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
-                    reviewed_by=author if approved else None,
+                    reviewed_by_id=author.pk if approved and author else None,
                     reviewed_at=now if approved else None,
                 )
                 for change in changes
             ],
-            batch_size=500,
-        )
-        superseded = list(
-            StatusUpdate.objects.filter(
-                commitment_id__in=[c.commitment.pk for c in changes],
-                period=period,
-                review_state=ReviewState.SUBMITTED,
-            ).exclude(pk__in=[u.pk for u in updates])
+            batch_size=1000,
         )
         if superseded:
             StatusUpdate.objects.filter(pk__in=[u.pk for u in superseded]).update(
                 review_state=ReviewState.SUPERSEDED
             )
-        events = [
-            _event(
-                author,
-                ChangeEvent.Action.SUPERSEDED,
-                source,
-                update=old,
-                old=_status_text(old),
-                new=ReviewState.SUPERSEDED,
+            ChangeEvent.objects.bulk_create(
+                [
+                    _event(author, ChangeEvent.Action.SUPERSEDED, source, update=old,
+                           old=_status_text(old), new=ReviewState.SUPERSEDED)
+                    for old in superseded
+                ],
+                batch_size=1000,
             )
-            for old in superseded
-        ]
-        action = ChangeEvent.Action.RECORDED if approved else ChangeEvent.Action.SUBMITTED
-        events += [
-            _event(
-                author,
-                action,
-                source,
-                update=update,
-                old="" if update.status_before is None else str(update.status_before),
-                new=str(update.status),
-                comment=update.narrative,
-            )
-            for update in updates
-        ]
-        ChangeEvent.objects.bulk_create(events, batch_size=500)
         if approved:
             announce_figures_changed(StatusUpdate)
     return updates

@@ -369,7 +369,7 @@ def apply(upload: SpreadsheetUpload, *, user, confirmed: set[int] | None = None)
     ]
     if not chosen:
         raise ValidationError(_("There is nothing to apply."))
-    commitments = Commitment.objects.select_related("country").in_bulk(
+    commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
         [c["commitment"] for c in chosen]
     )
     changes = [

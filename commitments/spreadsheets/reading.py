@@ -180,7 +180,9 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             sheet.merged = merged.get(path.lstrip("/"), [])
             empty_run = 0
             # iter_rows yields every row from the first, empty ones included: count them.
-            for number, row in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            # read only as many columns as the sheet uses (its recorded width), at most the limit
+            width = min(worksheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+            for number, row in enumerate(worksheet.iter_rows(max_col=width), start=1):
                 values = [_xlsx_value(cell) for cell in row]
                 if all(_is_empty(v) for v in values):
                     empty_run += 1

@@ -34,31 +34,28 @@ def _public_progress():
 
 
 def test_every_change_is_kept_with_who_when_old_new_and_route(people):
-    sofia = people["sofia"]
-    first = record_status(
-        commitment=_c(), period=_p(), status=2, narrative="Started", user=sofia, base_version=0
-    )
-    second = record_status(
-        commitment=_c(),
-        period=_p(),
-        status=4,
-        narrative="Most done",
-        user=sofia,
-        base_version=first.pk,
-        source="api",
-    )
-    assert StatusUpdate.objects.filter(commitment=_c()).count() == 2
-    assert (second.status_before, second.previous) == (2, first)
-    events = list(
-        ChangeEvent.objects.order_by("at", "id").values_list(
-            "user__username", "action", "route", "old_value", "new_value"
-        )
-    )
+    sofia, gabriel = people["sofia"], people["gabriel"]
+    first = record_status(commitment=_c(), period=_p(), status=2, narrative="Started",
+                          user=sofia, base_version=0)
+    second = record_status(commitment=_c(), period=_p(), status=4, narrative="Most done",
+                           user=sofia, base_version=first.pk, source="api")
+    # each recorded status is a row of its own: who, when, old → new, route; none overwritten
+    rows = list(StatusUpdate.objects.filter(commitment=_c()).order_by("id").values_list(
+        "created_by__username", "status_before", "status", "source", "previous"))
+    assert rows == [("sofia", None, 2, "web", None), ("sofia", 2, 4, "api", first.pk)]
+    assert all(u.created_at is not None for u in StatusUpdate.objects.all())
+    # what happens to a row afterwards (superseded, reviewed) is an audit event
+    third = record_status(commitment=_c(), period=_p(), status=5, narrative="Finished",
+                          user=gabriel, base_version=second.pk)
+    fourth = record_status(commitment=_c(), period=_p(), status=4, narrative="Not quite",
+                           user=gabriel, base_version=third.pk)
+    review(updates=[fourth], user=sofia, approve=False, comment="Evidence?")
+    events = list(ChangeEvent.objects.order_by("at", "id").values_list(
+        "user__username", "action", "route", "old_value", "new_value", "status_update"))
     assert events == [
-        ("sofia", "recorded", "web", "", "2"),
-        ("sofia", "recorded", "api", "2", "4"),
+        ("gabriel", "superseded", "web", "5 (submitted)", "superseded", third.pk),
+        ("sofia", "returned", "web", "submitted", "returned", fourth.pk),
     ]
-    assert all(e.at is not None for e in ChangeEvent.objects.all())
 
 
 def test_history_shows_on_the_commitment_page_and_in_the_admin(client, people):
