@@ -8,6 +8,7 @@ urlpatterns = [
     path("commitments/<str:code>/", views.commitment_detail, name="workspace-commitment"),
     path("countries/<str:iso3>/matrix/", views.country_matrix, name="country-matrix"),
     path("review/", views.review_queue, name="review-queue"),
+    path("mine/", views.my_submissions, name="my-submissions"),
     path("periods/", views.periods_page, name="periods"),
     path("periods/<str:code>/lock/", views.period_lock, name="period-lock"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),

@@ -352,3 +352,15 @@ def period_lock(request, code):
     else:
         messages.success(request, _("Period %(code)s unlocked.") % {"code": period.code})
     return redirect("periods")
+
+
+@workspace_view
+def my_submissions(request):
+    """What I recorded: each status with its review state and the secretariat's comment."""
+    updates = (
+        StatusUpdate.objects.filter(created_by=request.user)
+        .select_related("commitment", "period", "reviewed_by")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    return render(request, "commitments/mine.html", {"page": page})

@@ -387,3 +387,15 @@ def test_sign_in_with_the_form(client, people):
     response = client.post(reverse("login"), {"username": "gabriel", "password": "pw-Member-2024"})
     assert response.status_code == 302
     assert client.get(response["Location"], follow=True).status_code == 200
+
+
+def test_my_submissions_show_review_state_and_comment(client, people):
+    update = record_status(commitment=_c(), period=_p(), status=3, narrative="Mine",
+                           user=people["gabriel"])
+    review(updates=[update], user=people["sofia"], approve=False, comment="Attach the decree")
+    record_status(commitment=_c("HND-PRO-01"), period=_p(), status=1, narrative="Not mine",
+                  user=people["hugo"])
+    client.force_login(people["gabriel"])
+    page = client.get(reverse("my-submissions")).content.decode()
+    assert "GTM-HEA-01" in page and "Returned" in page and "Attach the decree" in page
+    assert "HND-PRO-01" not in page
