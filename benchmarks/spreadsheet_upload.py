@@ -55,9 +55,18 @@ def setup_data():
     area, pillar = FocusArea.objects.get(code="PRO"), Pillar.objects.get(number=1)
     missing = ROWS - Commitment.objects.count()
     Commitment.objects.bulk_create(
-        [Commitment(code=f"GTM-PRO-{1000 + i}", plan=plan, country=plan.country,
-                    focus_area=area, pillar=pillar, text=f"Synthetic commitment {i}",
-                    order=1000 + i) for i in range(max(missing, 0))],
+        [
+            Commitment(
+                code=f"GTM-PRO-{1000 + i}",
+                plan=plan,
+                country=plan.country,
+                focus_area=area,
+                pillar=pillar,
+                text=f"Synthetic commitment {i}",
+                order=1000 + i,
+            )
+            for i in range(max(missing, 0))
+        ],
         batch_size=1000,
     )
     codes = list(Commitment.objects.order_by("code").values_list("code", flat=True)[:ROWS])
@@ -87,8 +96,9 @@ def measure(name, make_run, repeat=2):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     elapsed = min(times)
-    print(f"{name:<42} {elapsed:7.2f} s (best of {repeat})   peak {peak / 2**20:6.1f} MiB   "
-          f"{detail}")
+    print(
+        f"{name:<42} {elapsed:7.2f} s (best of {repeat})   peak {peak / 2**20:6.1f} MiB   {detail}"
+    )
     return elapsed, peak
 
 
@@ -119,12 +129,19 @@ def reference(data):
     from commitments.models import Commitment, ReportingPeriod, StatusUpdate
 
     class StatusResource(resources.ModelResource):
-        commitment = fields.Field(attribute="commitment", column_name="Code",
-                                  widget=widgets.ForeignKeyWidget(Commitment, "code"))
-        period = fields.Field(attribute="period", column_name="period",
-                              widget=widgets.ForeignKeyWidget(ReportingPeriod, "code"))
-        status = fields.Field(attribute="status", column_name="New status",
-                              widget=widgets.IntegerWidget())
+        commitment = fields.Field(
+            attribute="commitment",
+            column_name="Code",
+            widget=widgets.ForeignKeyWidget(Commitment, "code"),
+        )
+        period = fields.Field(
+            attribute="period",
+            column_name="period",
+            widget=widgets.ForeignKeyWidget(ReportingPeriod, "code"),
+        )
+        status = fields.Field(
+            attribute="status", column_name="New status", widget=widgets.IntegerWidget()
+        )
         narrative = fields.Field(attribute="narrative", column_name="Narrative")
         source = fields.Field(attribute="source", column_name="source")
 
@@ -144,17 +161,20 @@ def reference(data):
 
 def main():
     data = setup_data()
-    print(f"{ROWS:,} rows, {len(data) / 1024:.0f} KiB .xlsx, database "
-          f"{os.environ['DATABASE_URL'].split('://')[0]}")
+    print(
+        f"{ROWS:,} rows, {len(data) / 1024:.0f} KiB .xlsx, database "
+        f"{os.environ['DATABASE_URL'].split('://')[0]}"
+    )
     ours_time, _peak = measure("ours: preview + atomic apply", lambda: ours(data))
     try:
-        ref_time, _peak = measure("django-import-export 4: dry-run import",
-                                  lambda: reference(data))
+        ref_time, _peak = measure("django-import-export 4: dry-run import", lambda: reference(data))
     except ImportError:
         print("django-import-export is not installed: pip install -r requirements-bench.txt")
         return
-    print(f"ours is {ref_time / ours_time:.1f}x faster than the reference; process peak RSS "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"ours is {ref_time / ours_time:.1f}x faster than the reference; process peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def status_legend() -> list[dict]:
             "percent": None if "%" in str(s.label) else int(s) * 20,
             "colour": STATUS_COLOURS[int(s)],
             "colour_name": STATUS_COLOUR_NAMES[int(s)],
-            "dark": int(s) in (5, 0, 3),
+            "dark": int(s) in (5, 0),  # white text only where it has the contrast
         }
         for s in reversed(Status)
     ]

@@ -322,8 +322,14 @@ def record_many(
             )
             ChangeEvent.objects.bulk_create(
                 [
-                    _event(author, ChangeEvent.Action.SUPERSEDED, source, update=old,
-                           old=_status_text(old), new=ReviewState.SUPERSEDED)
+                    _event(
+                        author,
+                        ChangeEvent.Action.SUPERSEDED,
+                        source,
+                        update=old,
+                        old=_status_text(old),
+                        new=ReviewState.SUPERSEDED,
+                    )
                     for old in superseded
                 ],
                 batch_size=1000,

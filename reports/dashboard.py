@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from commitments import selectors
 from commitments.models import (
@@ -313,6 +314,30 @@ def commitment_history(commitment: Commitment):
 
 # --- Decoration for templates -------------------------------------------------------------
 
+DARK_INK, LIGHT_INK = "#1d2733", "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def ink(background: str, dark_ink: str = DARK_INK) -> str:
+    """The text colour (``dark_ink`` or white) with the higher WCAG contrast on ``background``.
+
+    With black as ``dark_ink`` the better of the two always reaches 4.5:1 (AA), whatever the
+    background."""
+    lum = _luminance(background)
+    dark = (lum + 0.05) / (_luminance(dark_ink) + 0.05)
+    light = 1.05 / (lum + 0.05)
+    return dark_ink if dark >= light else LIGHT_INK
+
+
+def legend() -> list[dict]:
+    """``status_legend()`` with ``dark`` (white text) only where white reads best (WCAG)."""
+    return [{**level, "dark": ink(level["colour"]) == LIGHT_INK} for level in status_legend()]
+
 
 def bar_rows(groups: list[dict], levels: list[dict]) -> list[dict]:
     """Each group's stats with its bar segments (share of commitments at each level)."""
@@ -325,14 +350,28 @@ def bar_rows(groups: list[dict], levels: list[dict]) -> list[dict]:
                 width = 100 * count / group["commitments"]
                 # too narrow to hold "n: count" legibly: the text row below the bar has it
                 segments.append({**level, "count": count, "width": width, "roomy": width >= 8})
-        rows.append({**group, "stats": group, "segments": segments, "low": is_low_coverage(group)})
+        keys = {k: group[k] for k in DIMENSIONS if k in group}
+        rows.append(
+            {
+                **group,
+                "keys": keys,
+                "stats": group,
+                "segments": segments,
+                "low": is_low_coverage(group),
+            }
+        )
     return rows
 
 
-def chart_data(groups: list[dict], key: str, trend: list[dict]) -> dict:
+def chart_data(groups: list[dict], trend: list[dict]) -> dict:
     """What static/js/dashboard.js draws: level counts per group, and the trend."""
-    levels = status_legend()
+    levels = legend()
     return {
+        "text": {
+            "commitments": _("Commitments"),
+            "progress": _("Progress (%)"),
+            "coverage": _("Coverage (%)"),
+        },
         "levels": [
             {
                 "key": lv["key"],

@@ -66,9 +66,7 @@ def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[st
         title = _("By country")
     elif name == "focus_area":
         header = [period_h, _("Focus area code"), _("Focus area"), *_stats_header()]
-        rows = [
-            [period, g["focus_area"], g["label"], *_stats_cells(g)] for g in data["focus_area"]
-        ]
+        rows = [[period, g["focus_area"], g["label"], *_stats_cells(g)] for g in data["focus_area"]]
         title = _("By focus area")
     elif name == "country_pillar":
         header = [period_h, _("Country code"), _("Pillar"), _("Name"), *_stats_header()]
@@ -97,7 +95,7 @@ def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
     header = [
         _("Period"),
         _("Previous period"),
-        _("Change"),
+        _("Movement"),
         _("Code"),
         _("Country code"),
         _("Pillar"),

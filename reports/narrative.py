@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .dashboard import LOW_COVERAGE, Selection, figures, is_low_coverage, reference
+from .templatetags.monitor import percent
 
 
 def pct(value: float | None) -> str:
@@ -22,7 +23,8 @@ def pct(value: float | None) -> str:
 
 
 def coverage_pct(stats: dict) -> str:
-    return f"{number_format(100 * stats['coverage'], 0)}%"
+    """Coverage as the pages show it (whole percent, rounded the same way)."""
+    return percent(stats["coverage"])
 
 
 def join(items: list[str]) -> str:

@@ -28,9 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from commitments.models import status_legend
-
 from .dashboard import LOW_COVERAGE, is_low_coverage
+from .dashboard import legend as status_legend
 from .narrative import coverage_pct, pct
 
 BRAND = colors.HexColor("#0b4f8a")
@@ -217,8 +216,7 @@ def build(report: dict, demo: bool) -> bytes:
     if demo:
         story.append(
             Paragraph(
-                "<b>%s:</b> %s"
-                % (
+                "<b>{}:</b> {}".format(
                     _esc(_("Demo data")),
                     _esc(
                         _(

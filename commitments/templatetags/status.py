@@ -5,7 +5,7 @@ from commitments.models import NOT_REPORTED_COLOUR, NOT_REPORTED_LABEL, STATUS_C
 
 register = template.Library()
 
-DARK_TEXT_ON = {1, 2, 4}  # light backgrounds take dark text; the others white
+DARK_TEXT_ON = {1, 2, 3, 4}  # light backgrounds take dark text (WCAG contrast); the others white
 
 
 @register.simple_tag

@@ -97,7 +97,7 @@
         maintainAspectRatio: false,
         animation: false,
         scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } },
-        plugins: { legend: { position: "bottom" } },
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
       },
     });
   }

@@ -1,6 +1,5 @@
 """The upload page in a real browser: download the matrix, fill it, upload, preview, apply."""
 
-
 import openpyxl
 import pytest
 

@@ -26,8 +26,9 @@ def public_headline(page, base):
     return page.locator(".card .big").nth(1).inner_text()  # coverage, e.g. "0%"
 
 
-def test_submit_in_matrix_then_approve_then_public_figure_changes(live_server, chromium,
-                                                                   screenshot):
+def test_submit_in_matrix_then_approve_then_public_figure_changes(
+    live_server, chromium, screenshot
+):
     load_plans()
     member("gabriel", "GTM", password="pw-Gabriel-2024")
     secretariat("sofia", password="pw-Sofia-2024")
@@ -107,7 +108,5 @@ def test_workspace_list_and_periods_pages(live_server, chromium, screenshot):
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmation before locking
     page.locator("tr", has_text="2021").get_by_role("button").click()
     page.wait_for_load_state()
-    assert page.locator("tr", has_text="2021").locator(".badge").inner_text().endswith(
-        "Bloqueado"
-    )
+    assert page.locator("tr", has_text="2021").locator(".badge").inner_text().endswith("Bloqueado")
     screenshot(page, "periods-desktop-es")

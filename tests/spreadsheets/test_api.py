@@ -20,8 +20,9 @@ def test_upload_preview_then_apply(people, gtm_template):
     api.force_authenticate(people["gabriel"])
     file = io.BytesIO(save(gtm_template))
     file.name = "matriz.xlsx"
-    created = api.post("/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"},
-                       format="multipart")
+    created = api.post(
+        "/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"}, format="multipart"
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["state"] == "previewed" and body["changed"] == 1
@@ -39,8 +40,9 @@ def test_rejected_file_is_400_with_the_reason(people):
     api.force_authenticate(people["gabriel"])
     file = io.BytesIO(b"a,b\n1,2\n")
     file.name = "matrix.xlsx"
-    response = api.post("/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"}, format="multipart"
+    )
     assert response.status_code == 400 and "CSV" in response.json()["outcome"]
 
 
@@ -51,8 +53,9 @@ def test_uploads_are_private_to_their_author_and_the_secretariat(people, gtm_tem
     api.force_authenticate(people["gabriel"])
     file = io.BytesIO(save(gtm_template))
     file.name = "m.xlsx"
-    upload_id = api.post("/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"},
-                         format="multipart").json()["id"]
+    upload_id = api.post(
+        "/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"}, format="multipart"
+    ).json()["id"]
     other = APIClient()
     other.force_authenticate(member("hugo", "HND"))
     assert other.get(f"/api/v1/spreadsheet-uploads/{upload_id}/").status_code == 404

@@ -35,23 +35,49 @@ def _public_progress():
 
 def test_every_change_is_kept_with_who_when_old_new_and_route(people):
     sofia, gabriel = people["sofia"], people["gabriel"]
-    first = record_status(commitment=_c(), period=_p(), status=2, narrative="Started",
-                          user=sofia, base_version=0)
-    second = record_status(commitment=_c(), period=_p(), status=4, narrative="Most done",
-                           user=sofia, base_version=first.pk, source="api")
+    first = record_status(
+        commitment=_c(), period=_p(), status=2, narrative="Started", user=sofia, base_version=0
+    )
+    second = record_status(
+        commitment=_c(),
+        period=_p(),
+        status=4,
+        narrative="Most done",
+        user=sofia,
+        base_version=first.pk,
+        source="api",
+    )
     # each recorded status is a row of its own: who, when, old → new, route; none overwritten
-    rows = list(StatusUpdate.objects.filter(commitment=_c()).order_by("id").values_list(
-        "created_by__username", "status_before", "status", "source", "previous"))
+    rows = list(
+        StatusUpdate.objects.filter(commitment=_c())
+        .order_by("id")
+        .values_list("created_by__username", "status_before", "status", "source", "previous")
+    )
     assert rows == [("sofia", None, 2, "web", None), ("sofia", 2, 4, "api", first.pk)]
     assert all(u.created_at is not None for u in StatusUpdate.objects.all())
     # what happens to a row afterwards (superseded, reviewed) is an audit event
-    third = record_status(commitment=_c(), period=_p(), status=5, narrative="Finished",
-                          user=gabriel, base_version=second.pk)
-    fourth = record_status(commitment=_c(), period=_p(), status=4, narrative="Not quite",
-                           user=gabriel, base_version=third.pk)
+    third = record_status(
+        commitment=_c(),
+        period=_p(),
+        status=5,
+        narrative="Finished",
+        user=gabriel,
+        base_version=second.pk,
+    )
+    fourth = record_status(
+        commitment=_c(),
+        period=_p(),
+        status=4,
+        narrative="Not quite",
+        user=gabriel,
+        base_version=third.pk,
+    )
     review(updates=[fourth], user=sofia, approve=False, comment="Evidence?")
-    events = list(ChangeEvent.objects.order_by("at", "id").values_list(
-        "user__username", "action", "route", "old_value", "new_value", "status_update"))
+    events = list(
+        ChangeEvent.objects.order_by("at", "id").values_list(
+            "user__username", "action", "route", "old_value", "new_value", "status_update"
+        )
+    )
     assert events == [
         ("gabriel", "superseded", "web", "5 (submitted)", "superseded", third.pk),
         ("sofia", "returned", "web", "submitted", "returned", fourth.pk),
@@ -390,11 +416,17 @@ def test_sign_in_with_the_form(client, people):
 
 
 def test_my_submissions_show_review_state_and_comment(client, people):
-    update = record_status(commitment=_c(), period=_p(), status=3, narrative="Mine",
-                           user=people["gabriel"])
+    update = record_status(
+        commitment=_c(), period=_p(), status=3, narrative="Mine", user=people["gabriel"]
+    )
     review(updates=[update], user=people["sofia"], approve=False, comment="Attach the decree")
-    record_status(commitment=_c("HND-PRO-01"), period=_p(), status=1, narrative="Not mine",
-                  user=people["hugo"])
+    record_status(
+        commitment=_c("HND-PRO-01"),
+        period=_p(),
+        status=1,
+        narrative="Not mine",
+        user=people["hugo"],
+    )
     client.force_login(people["gabriel"])
     page = client.get(reverse("my-submissions")).content.decode()
     assert "GTM-HEA-01" in page and "Returned" in page and "Attach the decree" in page
