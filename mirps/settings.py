@@ -122,26 +122,29 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The public pages' figures are cached (reports/cache.py) and invalidated when any figure changes.
-# Local memory by default (per process: each worker invalidates its own copy, and entries expire
-# after CACHE_TIMEOUT seconds in any case); CACHE_URL=redis://host:6379/0 shares one cache
-# between workers (Django's RedisCache; needs the `redis` package).
+# The public pages' figures are cached (reports/cache.py) and invalidated when any figure changes
+# (a version key that every worker reads). The cache must therefore be shared by all workers:
+# in production a directory on the host (CACHE_DIR; Django's file cache, safe across processes),
+# or CACHE_URL=redis://host:6379/0 to share one cache between hosts (Django's RedisCache; needs
+# the `redis` package). Development and tests use local memory (one process).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
-CACHES = {
-    "default": {
-        "BACKEND": (
-            "django.core.cache.backends.redis.RedisCache"
-            if CACHE_URL.startswith(("redis://", "rediss://"))
-            else "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": CACHE_URL or "mirps",
-        "KEY_PREFIX": "mirps",
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 600),
-        **({} if CACHE_URL else {"OPTIONS": {"MAX_ENTRIES": 2000}}),
+if CACHE_URL:
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif DEV:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mirps",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
-}
+else:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+CACHES = {"default": {**_cache, "KEY_PREFIX": "mirps", "TIMEOUT": env_int("CACHE_TIMEOUT", 600)}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

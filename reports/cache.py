@@ -6,9 +6,9 @@ the version a new value, so every entry computed before the change is out of rea
 (and expires on its own later). A missing version (first use, or evicted) gets a fresh random
 value too, never a counter restarted at 1, so an old entry can never come back.
 
-With the default local-memory cache each process holds its own copy; a process that did not make
-the change still drops it after ``CACHES["default"]["TIMEOUT"]`` seconds. Set ``CACHE_URL`` to a
-Redis server to share one cache (and one version) between processes.
+The version lives in the shared cache (a directory on the host in production, or Redis with
+``CACHE_URL``), so a change made by one worker is seen by all at once; development and tests use
+one process's local memory.
 """
 
 from __future__ import annotations

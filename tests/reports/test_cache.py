@@ -121,3 +121,39 @@ def test_query_counts_do_not_grow_with_the_data(client, django_assert_num_querie
     figures_changed.send(sender=None)
     with django_assert_num_queries(21):  # about a thousand statuses over five periods
         client.get("/")
+
+
+def test_production_cache_is_shared_by_every_worker(tmp_path, settings):
+    """A status approved through one worker process makes every worker's figures stale: the
+    production cache is a directory all workers read, and the version key lives there."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from reports import cache as figures
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+            "KEY_PREFIX": "mirps",
+        }
+    }
+    other_worker = FileBasedCache(str(tmp_path), {"KEY_PREFIX": "mirps"})
+    before = figures.figures_version()
+    assert other_worker.get(figures.VERSION_KEY) == before
+    figures.invalidate()  # the figures_changed receiver, in this worker
+    assert other_worker.get(figures.VERSION_KEY) not in (None, before)
+
+
+def test_production_settings_choose_a_shared_cache(monkeypatch):
+    import importlib
+
+    import mirps.settings as module
+
+    monkeypatch.setenv("DJANGO_DEV", "0")
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    try:
+        production = importlib.reload(module)
+        assert production.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    finally:
+        monkeypatch.setenv("DJANGO_DEV", "1")
+        importlib.reload(module)
