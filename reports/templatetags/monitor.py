@@ -2,9 +2,7 @@ import colorsys
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 
-from commitments.models import NOT_REPORTED_COLOUR, NOT_REPORTED_LABEL, STATUS_COLOURS, Status
 from reports import dashboard, progress
 
 register = template.Library()
@@ -77,24 +75,3 @@ def query(sel, **overrides) -> str:
     """``?…`` for this page with the selection changed (a shareable link)."""
     params = sel.query(**{k: (v if v != "" else None) for k, v in overrides.items()})
     return f"?{params}" if params else "?"
-
-
-@register.simple_tag
-def level_chip(value):
-    """A traffic-light chip with number and label, its text colour chosen for contrast."""
-    if value is None or value == "":
-        return format_html(
-            '<span class="chip" style="background:{};color:{}">– {}</span>',
-            NOT_REPORTED_COLOUR,
-            dashboard.ink(NOT_REPORTED_COLOUR),
-            NOT_REPORTED_LABEL,
-        )
-    value = int(value)
-    colour = STATUS_COLOURS[value]
-    return format_html(
-        '<span class="chip" style="background:{};color:{}">{} · {}</span>',
-        colour,
-        dashboard.ink(colour),
-        value,
-        Status(value).label,
-    )
