@@ -48,6 +48,7 @@ def test_download_fill_upload_preview_apply(live_server, chromium, screenshot, t
     screenshot(page, "upload-preview-desktop")
     page.set_viewport_size(PHONE)
     screenshot(page, "upload-preview-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     page.set_viewport_size(DESKTOP)
 
     page.on("dialog", lambda dialog: dialog.accept())

@@ -68,6 +68,7 @@ def test_submit_in_matrix_then_approve_then_public_figure_changes(
     screenshot(staff, "review-desktop")
     staff.set_viewport_size(PHONE)
     screenshot(staff, "review-phone")
+    assert staff.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     staff.set_viewport_size(DESKTOP)
     row = staff.locator("tr", has_text="GTM-PRO-01")
     row.get_by_role("button", name="Approve").click()
@@ -103,6 +104,7 @@ def test_workspace_list_and_periods_pages(live_server, chromium, screenshot):
     screenshot(page, "list-desktop-es")
     page.set_viewport_size(PHONE)
     screenshot(page, "list-phone-es")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/workspace/periods/")
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmation before locking
