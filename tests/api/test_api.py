@@ -96,7 +96,7 @@ def test_status_and_period_filters(api, plans):
 def test_bad_filters_get_400(api, plans):
     assert api.get("/api/v1/commitments/", {"period": "1999"}).status_code == 400
     assert api.get("/api/v1/commitments/", {"status": 9}).status_code == 400
-    assert api.get("/api/v1/commitments/", {"focus_area": "XXX"}).status_code == 400
+    assert api.get("/api/v1/commitments/", {"focus_area": "ZZZ"}).status_code == 400
 
 
 def test_commitment_detail_by_code_with_history(api, plans):
@@ -135,7 +135,7 @@ def test_invalid_status_post_gets_a_message_per_field(api, plans, staff):
     response = api.post(
         "/api/v1/status-updates/",
         {
-            "commitment": "XXX-PRO-01",
+            "commitment": "ZZZ-PRO-01",
             "period": "1990",
             "status": 8,
         },

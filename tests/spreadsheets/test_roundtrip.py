@@ -126,7 +126,7 @@ def test_problems_are_reported_with_sheet_row_and_column(people, gtm_template, p
     sheet.cell(extra, 1, "HND-PRO-01")  # another country's commitment
     sheet.cell(extra, 7, 2)
     sheet.cell(extra, 8, "x")
-    sheet.cell(extra + 1, 1, "GTM-XXX-99")
+    sheet.cell(extra + 1, 1, "GTM-ZZZ-99")
     sheet.cell(extra + 1, 7, 2)
     sheet.cell(extra + 2, 1, "GTM-PRO-07")  # duplicate of an existing row
     sheet.cell(row_of(sheet, "GTM-PRO-07"), 7, 1)
@@ -140,7 +140,7 @@ def test_problems_are_reported_with_sheet_row_and_column(people, gtm_template, p
     assert "date" in problems[(r5, "G")]
     assert "narrative" in problems[(r6, "")]
     assert "belongs to Honduras" in problems[(extra, "A")]
-    assert "Unknown commitment code GTM-XXX-99" in problems[(extra + 1, "A")]
+    assert "Unknown commitment code GTM-ZZZ-99" in problems[(extra + 1, "A")]
     assert "same commitment as row" in problems[(extra + 2, "")]
     assert all(p["sheet"] == "Matriz" for p in result["problems"])
     assert [c["code"] for c in result["changes"]] == ["GTM-PRO-07"]
