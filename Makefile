@@ -52,7 +52,7 @@ migrations-check: install
 
 ## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po
 messages: install
-	$(DEV_ENV) $(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+	$(DEV_ENV) $(PY) manage.py makemessages -l es --no-location --ignore=.venv --ignore=node_modules
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

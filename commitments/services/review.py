@@ -1,0 +1,71 @@
+"""Reviewing national teams' submissions: approve, or return with a comment."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import ChangeEvent, ReviewState, Source, StatusUpdate
+from ..permissions import require_secretariat
+from ..signals import announce_figures_changed
+from .audit import log
+from .statuses import PeriodLocked
+
+
+def review(*, updates, user, approve: bool, comment: str = "", route: str = Source.WEB) -> int:
+    """Approve or return submitted updates, all or none. Returns how many were reviewed.
+
+    Only the secretariat reviews; only pending submissions that are still the newest row for
+    their commitment and period can be reviewed; nothing in a locked period; returning needs a
+    comment for the national team.
+    """
+    require_secretariat(user)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the update is returned.")})
+    with transaction.atomic():
+        ids = [u.pk for u in updates]
+        rows = list(
+            StatusUpdate.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("commitment", "period")
+        )
+        if len(rows) != len(set(ids)):
+            raise ValidationError(_("Some of the selected updates no longer exist."))
+        for row in rows:
+            if row.review_state != ReviewState.SUBMITTED:
+                raise ValidationError(
+                    _("%(code)s %(period)s is no longer awaiting review (%(state)s).")
+                    % {
+                        "code": row.commitment.code,
+                        "period": row.period.code,
+                        "state": row.get_review_state_display(),
+                    }
+                )
+            if row.period.locked:
+                raise PeriodLocked(
+                    {
+                        "period": _("The period %(period)s is locked: it accepts no changes.")
+                        % {"period": row.period.code}
+                    }
+                )
+        now = timezone.now()
+        for row in rows:
+            row.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
+            row.reviewed_by = user
+            row.reviewed_at = now
+            row.review_comment = comment.strip()
+            row.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
+            log(
+                user,
+                ChangeEvent.Action.APPROVED if approve else ChangeEvent.Action.RETURNED,
+                route,
+                update=row,
+                old=ReviewState.SUBMITTED,
+                new=row.review_state,
+                comment=comment.strip(),
+            )
+        if approve:
+            announce_figures_changed(StatusUpdate)
+    return len(rows)

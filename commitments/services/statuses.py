@@ -1,0 +1,255 @@
+"""Recording statuses: the one write path of every route (web, matrix, spreadsheet, API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    ChangeEvent,
+    Commitment,
+    ReportingPeriod,
+    ReviewState,
+    Source,
+    Status,
+    StatusUpdate,
+)
+from ..permissions import can_record, is_secretariat, require_record
+from ..signals import announce_figures_changed
+from .audit import event
+
+
+class PeriodLocked(ValidationError):
+    """The period is locked: nothing in it may change."""
+
+
+class Conflict(Exception):
+    """Someone else changed this commitment and period since the editor loaded it."""
+
+    def __init__(self, current: StatusUpdate):
+        self.current = current
+        who = current.created_by.get_username() if current.created_by else "?"
+        super().__init__(
+            _(
+                "%(who)s recorded status %(status)s (%(label)s) for %(code)s in %(period)s at "
+                "%(when)s, after you opened this form. Your change was not saved: review theirs "
+                "and save again if yours should replace it."
+            )
+            % {
+                "who": who,
+                "status": current.status,
+                "label": current.get_status_display(),
+                "code": current.commitment.code,
+                "period": current.period.code,
+                "when": timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+
+
+def current_version(commitment: Commitment, period: ReportingPeriod) -> StatusUpdate | None:
+    """The newest row for this commitment in this period, whatever its review state."""
+    return (
+        StatusUpdate.objects.select_related("created_by", "commitment", "period")
+        .filter(commitment=commitment, period=period)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _status_text(update: StatusUpdate | None) -> str:
+    return "" if update is None else f"{update.status} ({update.review_state})"
+
+
+@dataclass
+class StatusChange:
+    """One status to record: what a form row, a spreadsheet row or an API call asks for."""
+
+    commitment: Commitment
+    status: int
+    narrative: str = ""
+    # id of the newest row for this commitment and period its author saw (0: none); None only
+    # for writes that are not edits of something a person saw (demo data).
+    base_version: int | None = 0
+    evidence_url: str = ""
+    evidence_file: object = None
+
+
+class ChangesRefused(ValidationError):
+    """Some changes break a rule; nothing was written. ``errors`` maps commitment code to its
+    messages; ``conflicts`` maps code to the other person's newer row."""
+
+    def __init__(self, errors: dict[str, list[str]], conflicts: dict[str, StatusUpdate]):
+        self.errors = errors
+        self.conflicts = conflicts
+        super().__init__([f"{code}: {' '.join(msgs)}" for code, msgs in errors.items()])
+
+
+def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user, lock=False):
+    """Validate changes against the rules without writing. Returns (errors, conflicts, latest,
+    before): per-commitment messages, conflicting rows, the newest row per commitment in the
+    period and the approved status shown before. A constant number of queries.
+
+    Rules: the user may record for the commitment's country; the period is open; the status is
+    on the scale; a change of status needs a narrative; each commitment once; ``base_version``
+    is still the newest row for the commitment and period (optimistic concurrency).
+    """
+    errors: dict[str, list[str]] = {}
+    conflicts: dict[str, StatusUpdate] = {}
+    if period.locked:
+        raise PeriodLocked(
+            {
+                "period": _("The period %(period)s is locked: it accepts no changes.")
+                % {"period": period.code}
+            }
+        )
+    ids = [c.commitment.pk for c in changes]
+    if lock:
+        # Lock the commitment rows so concurrent saves of them are serialised (PostgreSQL;
+        # SQLite serialises writers anyway).
+        list(Commitment.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+    latest: dict[int, StatusUpdate] = {}
+    for row in (
+        StatusUpdate.objects.filter(commitment_id__in=ids, period=period)
+        .select_related("created_by", "commitment", "period")
+        .order_by("created_at", "id")
+    ):
+        latest[row.commitment_id] = row  # the last one wins: the newest
+    before = dict(
+        Commitment.objects.filter(pk__in=ids)
+        .with_current_status(period)
+        .values_list("pk", "current_status")
+    )
+    seen: set[int] = set()
+    for change in changes:
+        commitment = change.commitment
+        problems = []
+        if not can_record(user, commitment.country_id):
+            problems.append(_("You may only record statuses for your own country."))
+        if change.status not in Status.values:
+            problems.append(_("Status must be a whole number from 0 to 5."))
+        if commitment.pk in seen:
+            problems.append(_("This commitment appears more than once."))
+        seen.add(commitment.pk)
+        newest = latest.get(commitment.pk)
+        if change.base_version is not None and (newest.pk if newest else 0) != change.base_version:
+            conflicts[commitment.code] = newest
+            problems.append(str(Conflict(newest)))
+        elif change.status != before.get(commitment.pk) and not change.narrative.strip():
+            problems.append(_("Explain the change of status in the narrative."))
+        if problems:
+            errors[commitment.code] = problems
+    return errors, conflicts, latest, before
+
+
+def record_many(
+    changes: list[StatusChange], *, period: ReportingPeriod, user, source: str = Source.WEB
+) -> list[StatusUpdate]:
+    """Record several statuses in one period, all or none (history is never rewritten).
+
+    Every route (web form, country matrix, spreadsheet, API) comes here, so the rules of
+    ``check_changes`` hold everywhere; any broken rule raises ``ChangesRefused`` (or
+    ``PeriodLocked``) and nothing is written. Secretariat rows are approved on save, others are
+    submitted; an earlier pending submission for the same commitment and period is superseded
+    (an audit event). Each new row is itself the record of its change: who, when, the status
+    before and after, and the route. A constant number of queries, whatever the number of rows.
+    """
+    if not changes:
+        return []
+    if not is_secretariat(user):
+        for change in changes:
+            require_record(user, change.commitment.country_id)
+    with transaction.atomic():
+        period = ReportingPeriod.objects.get(pk=period.pk)
+        errors, conflicts, latest, before = check_changes(
+            changes, period=period, user=user, lock=True
+        )
+        if errors:
+            raise ChangesRefused(errors, conflicts)
+        approved = is_secretariat(user)
+        now = timezone.now()
+        author = user if user is not None and user.is_authenticated else None
+        ids = [change.commitment.pk for change in changes]
+        superseded = list(
+            StatusUpdate.objects.filter(
+                commitment_id__in=ids, period=period, review_state=ReviewState.SUBMITTED
+            )
+        )
+        # The new row is itself the record of the change (who, when, old → new, route); the
+        # audit events record what happens to rows afterwards (superseded, reviewed).
+        updates = StatusUpdate.objects.bulk_create(
+            [
+                StatusUpdate(
+                    commitment_id=change.commitment.pk,
+                    period_id=period.pk,
+                    status=change.status,
+                    narrative=change.narrative.strip(),
+                    evidence_url=change.evidence_url or "",
+                    evidence_file=change.evidence_file or "",
+                    created_by_id=author.pk if author else None,
+                    source=source,
+                    previous_id=latest[change.commitment.pk].pk
+                    if change.commitment.pk in latest
+                    else None,
+                    status_before=before.get(change.commitment.pk),
+                    review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
+                    reviewed_by_id=author.pk if approved and author else None,
+                    reviewed_at=now if approved else None,
+                )
+                for change in changes
+            ],
+            batch_size=1000,
+        )
+        if superseded:
+            StatusUpdate.objects.filter(pk__in=[u.pk for u in superseded]).update(
+                review_state=ReviewState.SUPERSEDED
+            )
+            ChangeEvent.objects.bulk_create(
+                [
+                    event(
+                        author,
+                        ChangeEvent.Action.SUPERSEDED,
+                        source,
+                        update=old,
+                        old=_status_text(old),
+                        new=ReviewState.SUPERSEDED,
+                    )
+                    for old in superseded
+                ],
+                batch_size=1000,
+            )
+        if approved:
+            announce_figures_changed(StatusUpdate)
+    return updates
+
+
+def record_status(
+    *,
+    commitment: Commitment,
+    period: ReportingPeriod,
+    status: int,
+    narrative: str = "",
+    user=None,
+    source: str = Source.WEB,
+    base_version: int | None = 0,
+    evidence_url: str = "",
+    evidence_file=None,
+) -> StatusUpdate:
+    """Record one status: ``record_many`` with one change. Raises ``Conflict`` when someone
+    else recorded a newer row, ``ValidationError`` (by field) for any other broken rule."""
+    change = StatusChange(commitment, status, narrative, base_version, evidence_url, evidence_file)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Status must be a whole number from 0 to 5.")})
+    try:
+        return record_many([change], period=period, user=user, source=source)[0]
+    except ChangesRefused as refused:
+        if commitment.code in refused.conflicts:
+            raise Conflict(refused.conflicts[commitment.code]) from None
+        messages = refused.errors.get(commitment.code, [])
+        narrative_msg = str(_("Explain the change of status in the narrative."))
+        if narrative_msg in messages:
+            raise ValidationError({"narrative": narrative_msg}) from None
+        raise ValidationError(messages) from None
