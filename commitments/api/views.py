@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -171,11 +171,12 @@ class StatusUpdateViewSet(
                 base_version=data.get("base_version", 0),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            ) from None
+            if not hasattr(exc, "error_dict"):
+                raise ValidationError({"non_field_errors": exc.messages}) from None
+            errors = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in errors:
+                errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+            raise ValidationError(errors) from None
 
 
 class SpreadsheetUploadViewSet(
