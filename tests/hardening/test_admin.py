@@ -68,9 +68,7 @@ def figures_signals():
 # --- 1. no escalation --------------------------------------------------------------------
 
 
-def test_the_secretariat_cannot_make_itself_superuser_or_grant_itself_permissions(
-    client, people
-):
+def test_the_secretariat_cannot_make_itself_superuser_or_grant_itself_permissions(client, people):
     sofia = people["sofia"]
     client.force_login(sofia)
     url = f"/admin/auth/user/{sofia.pk}/change/"
@@ -157,9 +155,7 @@ def test_history_rows_are_never_deletable_through_the_admin(client, people, who)
     commitment = Commitment.objects.get(code="GTM-HEA-01")
     assert client.get(f"/admin/commitments/commitment/{commitment.pk}/delete/").status_code == 403
     period = ReportingPeriod.objects.get(code="2024")
-    assert (
-        client.get(f"/admin/commitments/reportingperiod/{period.pk}/delete/").status_code == 403
-    )
+    assert client.get(f"/admin/commitments/reportingperiod/{period.pk}/delete/").status_code == 403
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
     assert Commitment.objects.filter(pk=commitment.pk).exists()
 

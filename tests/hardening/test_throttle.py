@@ -49,7 +49,10 @@ def test_one_address_cannot_spray_passwords_across_usernames(alice):
     assert "_auth_user_id" not in attacker.session
     assert refused.headers["Retry-After"].isdigit()
     # the admin's sign-in is the same door
-    assert attacker.post("/admin/login/", {"username": "alice", "password": PASSWORD}).status_code == 429
+    assert (
+        attacker.post("/admin/login/", {"username": "alice", "password": PASSWORD}).status_code
+        == 429
+    )
 
     elsewhere = Client(REMOTE_ADDR="198.51.100.50")
     assert sign_in(elsewhere, "alice", PASSWORD).status_code == 302
@@ -61,7 +64,7 @@ def test_api_basic_auth_failures_count_per_address(alice):
         response = attacker.get(
             "/api/v1/countries/", HTTP_AUTHORIZATION=basic(f"user{n}", "guess-2024")
         )
-        assert response.status_code == 401
+        assert response.status_code in (401, 403)  # DRF: 403 when sessions come first
     refused = attacker.get("/api/v1/countries/", HTTP_AUTHORIZATION=basic("alice", PASSWORD))
     assert refused.status_code == 429
     assert "detail" in refused.json()
