@@ -4,6 +4,8 @@ Every service that writes statuses or reviews them, and every service that chang
 takes its locks in this order, each kind in ascending id, and never goes back to an earlier
 kind in the same transaction:
 
+0. **a spreadsheet upload** (``FOR UPDATE``), when one is applied: the same upload applied
+   twice at once is applied once.
 1. **reporting periods**: *shared* (``FOR SHARE``) by every status write and every review, so
    writes in the same period run side by side; *exclusive* (``FOR UPDATE``) by whatever changes
    the period itself (lock, unlock, dates). A lock therefore waits for the writes in flight and
