@@ -137,6 +137,7 @@ def is_sign_in_attempt(request) -> bool:
     return request.method == "POST" and request.path_info in (
         reverse("login"),
         reverse("admin:login"),
+        reverse("rest_framework:login"),  # the browsable API's sign-in
     )
 
 

@@ -48,11 +48,10 @@ def test_one_address_cannot_spray_passwords_across_usernames(alice):
     assert refused.status_code == 429
     assert "_auth_user_id" not in attacker.session
     assert refused.headers["Retry-After"].isdigit()
-    # the admin's sign-in is the same door
-    assert (
-        attacker.post("/admin/login/", {"username": "alice", "password": PASSWORD}).status_code
-        == 429
-    )
+    # the admin's and the browsable API's sign-in pages are the same door
+    for door in ["/admin/login/", "/api-auth/login/"]:
+        response = attacker.post(door, {"username": "alice", "password": PASSWORD})
+        assert response.status_code == 429, door
 
     elsewhere = Client(REMOTE_ADDR="198.51.100.50")
     assert sign_in(elsewhere, "alice", PASSWORD).status_code == 302
