@@ -34,7 +34,7 @@ def _matrix_data(code, base_version, narrative="Progress made"):
 
 
 def test_api_base_version_without_a_row_is_a_400_naming_the_field(people):
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(people["gabriel"])
     response = api.post(
         "/api/v1/status-updates/",
@@ -85,7 +85,7 @@ def test_base_version_of_another_periods_row_is_still_a_409(people):
         narrative="More",
         user=people["sofia"],
     )
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(people["gabriel"])
     payload = {"commitment": CODE, "period": "2024", "status": 3, "narrative": "y"}
     response = api.post(
@@ -99,7 +99,7 @@ def test_base_version_of_another_periods_row_is_still_a_409(people):
 
 
 def test_api_refuses_a_narrative_over_the_limit(people):
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(people["gabriel"])
     payload = {"commitment": CODE, "period": "2024", "status": 2, "base_version": 0}
     too_long = api.post(
