@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEV=1
 
-.PHONY: run test install migrate load demo lint format migrations-check messages clean bench-spreadsheet
+.PHONY: run test install migrate load demo lint format migrations-check messages clean bench-spreadsheet prod-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: demo
 ## The whole suite (SQLite unless DATABASE_URL points elsewhere).
 test: install
 	$(PY) -m pytest
+
+## The production stack, proven: two gunicorn instances sharing only PostgreSQL and Redis, DEBUG
+## off, checked over HTTP (scripts/prod_check.py; needs both servers on 127.0.0.1, cleans up).
+prod-check: install
+	$(PY) scripts/prod_check.py
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,5 +1,11 @@
-from django.contrib import admin
+"""The admin: the same rules as every other route. Edits go through the services (audited,
+figures invalidated); history and the audit trail are read only and never deleted here."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import services
 from .models import (
     ChangeEvent,
     Commitment,
@@ -7,15 +13,37 @@ from .models import (
     NationalPlan,
     Pillar,
     ReportingPeriod,
+    Source,
     StatedCount,
     StatusUpdate,
 )
-from .signals import announce_figures_changed
+
+
+class NoDeleteMixin:
+    """Rows whose deletion would cascade to statuses or the audit trail: never deleted here."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["number", "name_en", "name_es"]
+    fields = ["number", "name_en", "name_es", "description_en", "description_es"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["number"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return False  # the four pillars are the plans' own
+
+    def save_model(self, request, obj, form, change):
+        services.edit_pillar(
+            pillar=obj,
+            user=request.user,
+            route=Source.ADMIN,
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in services.PILLAR_FIELDS},
+        )
 
 
 @admin.register(FocusArea)
@@ -36,7 +64,7 @@ class NationalPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "country", "focus_area", "pillar", "short_text"]
     list_filter = ["country", "focus_area", "pillar"]
     search_fields = ["code", "text", "text_es"]
@@ -56,18 +84,69 @@ class CommitmentAdmin(admin.ModelAdmin):
         "pillar_rationale",
     ]
 
+    def has_add_permission(self, request):
+        return False  # commitments come from the plans (manage.py load_plans)
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        announce_figures_changed(Commitment)  # a re-classified pillar moves the figures
+        # Audited per field, and a re-classified pillar moves the figures.
+        services.edit_commitment(
+            commitment=obj,
+            user=request.user,
+            route=Source.ADMIN,
+            **{
+                f: form.cleaned_data[f]
+                for f in form.changed_data
+                if f in services.COMMITMENT_FIELDS
+            },
+        )
 
     @admin.display(description="text")
     def short_text(self, obj):
         return obj.text[:90] + ("…" if len(obj.text) > 90 else "")
 
 
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["start_date", "end_date", "locked"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("start_date") and data.get("end_date"):
+            stored = ReportingPeriod.objects.get(pk=self.instance.pk)
+            problems = services.period_edit_problems(
+                stored,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                locked=data.get("locked", False),
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return data
+
+
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "start_date", "end_date"]
+class ReportingPeriodAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "kind", "start_date", "end_date", "locked"]
+    form = PeriodForm
+    fields = ["code", "kind", "start_date", "end_date", "locked"]
+    readonly_fields = ["code", "kind"]
+
+    def has_add_permission(self, request):
+        return False  # opened on the workspace's Periods page (services.open_period)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.edit_period(
+                period=obj,
+                user=request.user,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                locked=form.cleaned_data["locked"],
+                route=Source.ADMIN,
+            )
+        except ValidationError as exc:  # changed by someone else since the form was checked
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
 
 @admin.register(StatusUpdate)
@@ -103,7 +182,13 @@ class StatusUpdateAdmin(admin.ModelAdmin):
         "review_comment",
     ]
 
+    def has_add_permission(self, request):
+        return False  # statuses are recorded in the workspace, by spreadsheet or the API
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -118,12 +203,21 @@ class ChangeEventAdmin(admin.ModelAdmin):
         "route",
         "commitment",
         "period",
-        "old_value",
-        "new_value",
+        "pillar",
+        "short_old",
+        "short_new",
     ]
     list_filter = ["action", "route", "period"]
     search_fields = ["commitment__code", "user__username", "comment"]
-    list_select_related = ["user", "commitment", "period"]
+    list_select_related = ["user", "commitment", "period", "pillar"]
+
+    @admin.display(description=ChangeEvent._meta.get_field("old_value").verbose_name)
+    def short_old(self, obj):
+        return obj.old_value[:100]
+
+    @admin.display(description=ChangeEvent._meta.get_field("new_value").verbose_name)
+    def short_new(self, obj):
+        return obj.new_value[:100]
 
     def has_add_permission(self, request):
         return False

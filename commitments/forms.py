@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 
-from .models import FocusArea, Pillar, ReportingPeriod, ReviewState, Status
+from .models import FocusArea, Pillar, ReportingPeriod, ReviewState, Status, StatusUpdate
 
 STATUS_CHOICES = [(str(s.value), f"{s.value} · {s.label}") for s in Status]
 NOT_REPORTED = "none"
@@ -21,6 +21,7 @@ class StatusForm(forms.Form):
     narrative = forms.CharField(
         label=_("Narrative"),
         required=False,
+        max_length=StatusUpdate.NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when the status changes: what was done, by whom, what is left."),
     )
@@ -60,7 +61,10 @@ class MatrixRowForm(forms.Form):
         required=False,
     )
     narrative = forms.CharField(
-        label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Narrative"),
+        required=False,
+        max_length=StatusUpdate.NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -130,6 +134,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment for the national team"),
         required=False,
+        max_length=StatusUpdate.REVIEW_COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

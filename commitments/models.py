@@ -338,6 +338,7 @@ class Source(models.TextChoices):
     WEB = "web", _("Web")
     SPREADSHEET = "spreadsheet", _("Spreadsheet")
     API = "api", _("API")
+    ADMIN = "admin", _("Admin")
     DEMO = "demo", _("Demo (synthetic)")
 
 
@@ -362,6 +363,19 @@ class StatusUpdateQuerySet(models.QuerySet):
     def pending(self) -> StatusUpdateQuerySet:
         return self.filter(review_state=ReviewState.SUBMITTED)
 
+    def visible_to(self, user) -> StatusUpdateQuerySet:
+        """The rows ``user`` may read: all of them for the secretariat; for a national team
+        member, every row of their own countries and the approved rows of the others (exactly
+        what the public reads there); approved rows for anyone else."""
+        from .permissions import is_secretariat, member_country_ids
+
+        if is_secretariat(user):
+            return self
+        own = member_country_ids(user)
+        if not own:
+            return self.counted()
+        return self.filter(Q(review_state=ReviewState.APPROVED) | Q(commitment__country_id__in=own))
+
 
 class StatusUpdate(models.Model):
     """A traffic-light status reported for one commitment in one period.
@@ -373,11 +387,14 @@ class StatusUpdate(models.Model):
     """
 
     LATEST_FIRST = ("-period__end_date", "-period__start_date", "-created_at", "-id")
+    # A narrative is a paragraph or a page, never a document: the evidence goes in a file.
+    NARRATIVE_MAX_LENGTH = 5000
+    REVIEW_COMMENT_MAX_LENGTH = 2000
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
-    narrative = models.TextField(_("narrative"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
     evidence_file = models.FileField(_("evidence file"), blank=True, upload_to="evidence/%Y/%m/")
     created_by = models.ForeignKey(
@@ -420,7 +437,9 @@ class StatusUpdate(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(
+        _("review comment"), blank=True, max_length=REVIEW_COMMENT_MAX_LENGTH
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -453,7 +472,8 @@ class StatusUpdate(models.Model):
 
 class ChangeEvent(models.Model):
     """The audit trail of what happens to existing rows: a submission superseded, approved or
-    returned, a period opened, locked or unlocked; with who, when, old and new value, route.
+    returned, a period opened, locked, unlocked or edited, a pillar or a commitment's
+    classification edited; with who, when, old and new value, route.
 
     A recorded status needs no event: its StatusUpdate row is never changed in what it says
     (who, when, status before and after, route). Written by the service functions in the same
@@ -469,6 +489,9 @@ class ChangeEvent(models.Model):
         PERIOD_OPENED = "period_opened", _("Period opened")
         PERIOD_LOCKED = "period_locked", _("Period locked")
         PERIOD_UNLOCKED = "period_unlocked", _("Period unlocked")
+        PERIOD_EDITED = "period_edited", _("Period dates changed")
+        PILLAR_EDITED = "pillar_edited", _("Pillar edited")
+        COMMITMENT_EDITED = "commitment_edited", _("Commitment edited")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -490,8 +513,13 @@ class ChangeEvent(models.Model):
     status_update = models.ForeignKey(
         StatusUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    old_value = models.CharField(_("old value"), max_length=100, blank=True)
-    new_value = models.CharField(_("new value"), max_length=100, blank=True)
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    # Text, not a short string: a pillar's description or a classification's reason is kept
+    # whole, so the trail says exactly what changed.
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -2,9 +2,14 @@
 
 * **Secretariat** (the "Secretariat" group, or a superuser): every country; records statuses
   that are approved as they are saved; reviews submissions; opens and locks periods.
-* **National team member** (a ``countries.Membership``): reads every country; records statuses
-  for their own countries only, which are *submitted* and count once approved.
+* **National team member** (a ``countries.Membership``): records statuses for their own
+  countries only, which are *submitted* and count once approved; reads their own countries in
+  full (submitted and returned rows, review comments, evidence files) and every other country
+  exactly as the public does (``StatusUpdate.objects.visible_to``).
 * **Anyone else**: reads public, approved figures only.
+
+Evidence files may hold personal data of refugees: only the secretariat and the owning
+country's team may download them (``can_read_unpublished``), and never from a shared cache.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ def member_country_ids(user) -> frozenset[int]:
 
 
 def can_record(user, country_id: int) -> bool:
+    return is_secretariat(user) or country_id in member_country_ids(user)
+
+
+def can_read_unpublished(user, country_id: int) -> bool:
+    """May ``user`` read what a country has not published: its submitted and returned rows,
+    review comments and evidence files? The secretariat and that country's team only."""
     return is_secretariat(user) or country_id in member_country_ids(user)
 
 

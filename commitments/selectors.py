@@ -89,11 +89,12 @@ def latest_period_with_data() -> ReportingPeriod | None:
     )
 
 
-def workspace_list(filters: dict, period: ReportingPeriod | None):
+def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):
     """Commitments for the workspace list, filtered and sorted, with their approved status as of
     ``period`` (latest if None) and ``has_pending``/``has_returned`` flags (in ``period``, or in
-    any period when None). One query for the page, plus one for the counts (``list_counts``)."""
-    updates = StatusUpdate.objects.filter(commitment=OuterRef("pk"))
+    any period when None) where ``user`` may see them (``StatusUpdate.objects.visible_to``).
+    One query for the page, plus one for the counts (``list_counts``)."""
+    updates = StatusUpdate.objects.visible_to(user).filter(commitment=OuterRef("pk"))
     if period is not None:
         updates = updates.filter(period=period)
     queryset = (
@@ -152,11 +153,14 @@ class MatrixRow:
     cells: list[MatrixCell]
 
 
-def country_matrix(country, periods: list[ReportingPeriod], edit_period: ReportingPeriod):
+def country_matrix(
+    country, periods: list[ReportingPeriod], edit_period: ReportingPeriod, user=None
+):
     """One country's commitments (rows) against periods (columns), as the paper matrix reads.
 
     Two queries: the commitments (with their workspace state for ``edit_period``) and every
-    status row of the country (approved and pending), placed in cells in Python.
+    status row of the country that ``user`` may see (approved, and pending for the secretariat
+    and the country's own team), placed in cells in Python.
     """
     commitments = list(
         Commitment.objects.filter(country=country)
@@ -166,7 +170,8 @@ def country_matrix(country, periods: list[ReportingPeriod], edit_period: Reporti
         .order_by("focus_area__order", "order")
     )
     rows = (
-        StatusUpdate.objects.filter(commitment__country=country)
+        StatusUpdate.objects.visible_to(user)
+        .filter(commitment__country=country)
         .exclude(review_state__in=[ReviewState.SUPERSEDED])
         .order_by("created_at", "id")
         .values("commitment_id", "period_id", "status", "review_state")

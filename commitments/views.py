@@ -33,7 +33,13 @@ from .models import (
     StatusUpdate,
     status_legend,
 )
-from .permissions import can_record, can_use_workspace, is_secretariat, member_country_ids
+from .permissions import (
+    can_read_unpublished,
+    can_record,
+    can_use_workspace,
+    is_secretariat,
+    member_country_ids,
+)
 
 
 def workspace_view(view):
@@ -78,7 +84,7 @@ def commitment_list(request):
     form = CommitmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     period = filters.get("period")
-    queryset = selectors.workspace_list(filters, period)
+    queryset = selectors.workspace_list(filters, period, request.user)
     counts = selectors.list_counts(queryset)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -152,7 +158,8 @@ def commitment_detail(request, code):
             % {"period": period.code if period else "?"},
         )
     history = list(
-        StatusUpdate.objects.filter(commitment=commitment)
+        StatusUpdate.objects.visible_to(request.user)
+        .filter(commitment=commitment)
         .select_related("period", "created_by", "reviewed_by")
         .prefetch_related(Prefetch("events", queryset=ChangeEvent.objects.select_related("user")))
         .order_by("-period__end_date", "-created_at", "-id")
@@ -167,6 +174,7 @@ def commitment_detail(request, code):
             "period": period,
             "form": form,
             "may_record": may_record,
+            "may_read_unpublished": can_read_unpublished(request.user, commitment.country_id),
             "current": current,
             "shown": shown,
             "history": history,
@@ -181,7 +189,8 @@ def commitment_url(commitment) -> str:
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
     else:
         form.add_error(None, exc.messages)
 
@@ -197,7 +206,7 @@ def country_matrix(request, iso3):
     may_edit = can_record(request.user, country.pk) and not period.locked
     if request.method == "POST" and not can_record(request.user, country.pk):
         raise PermissionDenied(_("You may only record statuses for your own country."))
-    rows = selectors.country_matrix(country, periods, period)
+    rows = selectors.country_matrix(country, periods, period, request.user)
     by_code = {row.commitment.code: row.commitment for row in rows}
     initial = [
         {"commitment": row.commitment.code, "base_version": row.commitment.version} for row in rows
@@ -330,15 +339,20 @@ def periods_page(request):
 
 @workspace_view
 def evidence(request, pk):
-    """An evidence file, for the workspace only (files may hold personal data)."""
-    update = get_object_or_404(StatusUpdate, pk=pk)
-    if not update.evidence_file:
+    """An evidence file: for the secretariat and the owning country's team only (files may
+    hold personal data of refugees), never kept by a shared cache."""
+    update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
+    if not update.evidence_file or not can_read_unpublished(
+        request.user, update.commitment.country_id
+    ):
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         update.evidence_file.open("rb"),
         as_attachment=True,
         filename=update.evidence_file.name.rsplit("/", 1)[-1],
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -151,7 +151,7 @@ def export_commitments(request, fmt):
     form = CommitmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     period = filters.get("period")
-    rows = selectors.workspace_list(filters, period)
+    rows = selectors.workspace_list(filters, period, request.user)
     header = [
         _("Code"),
         _("Country"),

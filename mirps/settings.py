@@ -7,6 +7,7 @@ Production defaults are the safe ones (DEBUG off, secure cookies, a required SEC
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_ratelimit",
     "countries",
     "commitments",
     "reports",
@@ -90,6 +92,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the layers that add headers (so their 400 and 429 carry them too) and before
+    # anything reads the session, the user or the request's data from the database.
+    "mirps.middleware.RejectInvalidCharacters",
+    "mirps.middleware.SignInThrottle",
+    "mirps.middleware.PrivateWorkspace",
     # Last, as django-axes requires: turns a lockout flagged during authentication into a 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,29 +129,39 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The public pages' figures are cached (reports/cache.py) and invalidated when any figure changes
-# (a version key that every worker reads). The cache must therefore be shared by all workers:
-# in production a directory on the host (CACHE_DIR; Django's file cache, safe across processes),
-# or CACHE_URL=redis://host:6379/0 to share one cache between hosts (Django's RedisCache; needs
-# the `redis` package). Development and tests use local memory (one process).
-CACHE_URL = os.environ.get("CACHE_URL", "")
+# The shared cache: the public pages' figures (reports/cache.py, invalidated when any figure
+# changes through a version key every worker reads) and the sign-in throttle's counters. It must
+# be shared by every worker of every server, and count atomically: Redis (django-redis) in
+# production, CACHE_URL=redis://host:6379/0 (the default is a Redis on this host). Development
+# and tests use one process's local memory unless CACHE_URL is set.
+CACHE_URL = os.environ.get("CACHE_URL", "" if DEV else "redis://127.0.0.1:6379/0")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 if CACHE_URL:
-    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-elif DEV:
+    _cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis outage must not take the public pages down: figures are then computed
+        # afresh (the health check reports the outage, and the errors are logged).
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
     _cache = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mirps",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
-else:
-    _cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+CACHES = {
+    "default": {
+        **_cache,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mirps"),
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 600),
     }
-CACHES = {"default": {**_cache, "KEY_PREFIX": "mirps", "TIMEOUT": env_int("CACHE_TIMEOUT", 600)}}
+}
+# Local memory is one process's: fine for development and tests, which is the only place it is
+# used (django-ratelimit would rightly refuse it in production).
+SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,7 +181,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Browser libraries from the npm registry, installed by `make install` (npm ci), never a CDN.
@@ -191,6 +208,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEV else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV
 SECURE_HSTS_PRELOAD = not DEV
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer may ask for the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -236,6 +255,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"  # a page in the user's language
 
+# Besides axes (per username and address), failed sign-ins are counted per address across all
+# usernames (mirps/middleware.py, django-ratelimit in the shared cache): once an address has
+# this many failures in the window ("count/period", e.g. 20/h or 50/30m), its sign-in attempts
+# (the sign-in pages and API requests with credentials) get 429 until the window ends. Only
+# failures count, so an office of many people behind one address is not slowed down.
+SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20/h")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", SIGN_IN_FAILURES_PER_ADDRESS):
+    raise ImproperlyConfigured(
+        "SIGN_IN_FAILURES_PER_ADDRESS must read count/period (e.g. 20/h, 50/30m), not "
+        f"{SIGN_IN_FAILURES_PER_ADDRESS!r}"
+    )
+# If the cache cannot be reached the throttle lets sign-ins through (axes, in the database,
+# still locks a username per address); the health check reports the outage.
+RATELIMIT_FAIL_OPEN = True
+
 # E-mail: printed to the console in development, sent over SMTP (STARTTLS by default) otherwise.
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
@@ -261,7 +295,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # the country matrix posts a few fields per commitment
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's schema, plus the error answers every operation can give (400/403/404/429)
+    "DEFAULT_SCHEMA_CLASS": "mirps.api_schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [

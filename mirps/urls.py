@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import views as commitment_api
+from mirps.views import health
 from reports.api import ProgressView
 
 router = DefaultRouter()
@@ -19,6 +20,7 @@ router.register(
 )
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -30,3 +32,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+handler400 = "mirps.views.bad_request"
+handler403 = "mirps.views.permission_denied"
+handler404 = "mirps.views.page_not_found"
+handler500 = "mirps.views.server_error"

@@ -108,7 +108,9 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    recorded_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    recorded_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     base_version = serializers.IntegerField(
         write_only=True,
         required=False,
@@ -150,8 +152,10 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
 
 class SpreadsheetUploadSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="user.username", read_only=True, default=None)
-    period = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    uploaded_by = serializers.CharField(
+        source="user.username", read_only=True, default=None, allow_null=True
+    )
+    period = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = SpreadsheetUpload
@@ -188,3 +192,28 @@ class ApplySerializer(serializers.Serializer):
         default=list,
         help_text="Rows matched by a close text match that you confirm.",
     )
+
+
+class CurrentUpdateSerializer(serializers.Serializer):
+    """The newest row for the commitment and period, recorded since the client's version."""
+
+    id = serializers.IntegerField()
+    status = serializers.IntegerField()
+    narrative = serializers.CharField(allow_blank=True)
+    recorded_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    review_state = serializers.CharField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    """409: someone recorded a newer status since ``base_version``; nothing was written."""
+
+    detail = serializers.CharField()
+    current = CurrentUpdateSerializer()
+
+
+class ApplyRefusedSerializer(serializers.Serializer):
+    """409: the upload cannot be applied (already applied, cancelled, stale); nothing written."""
+
+    detail = serializers.CharField()
+    upload = SpreadsheetUploadSerializer()

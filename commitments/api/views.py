@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -26,9 +26,11 @@ from ..spreadsheets import importer
 from ..spreadsheets.reading import MAX_BYTES
 from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
+    ApplyRefusedSerializer,
     ApplySerializer,
     CommitmentDetailSerializer,
     CommitmentSerializer,
+    ConflictSerializer,
     CountrySerializer,
     FocusAreaSerializer,
     PeriodSerializer,
@@ -54,9 +56,11 @@ def period_from_request(request) -> ReportingPeriod | None:
 
 
 def visible_updates(user):
-    """Approved rows for the public; the workspace (secretariat, national teams) sees all."""
-    queryset = StatusUpdate.objects.select_related("commitment", "period", "created_by")
-    return queryset if can_use_workspace(user) else queryset.counted()
+    """What ``user`` may read (``StatusUpdate.objects.visible_to``): everything for the
+    secretariat, a team's own countries in full, approved rows of every other country."""
+    return StatusUpdate.objects.visible_to(user).select_related(
+        "commitment", "period", "created_by"
+    )
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -135,6 +139,7 @@ class StatusUpdateViewSet(
     def get_queryset(self):
         return visible_updates(self.request.user)
 
+    @extend_schema(responses={201: StatusUpdateSerializer, 409: ConflictSerializer})
     def create(self, request, *args, **kwargs):
         try:
             return super().create(request, *args, **kwargs)
@@ -171,11 +176,12 @@ class StatusUpdateViewSet(
                 base_version=data.get("base_version", 0),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            ) from None
+            if not hasattr(exc, "error_dict"):
+                raise ValidationError({"non_field_errors": exc.messages}) from None
+            errors = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in errors:
+                errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+            raise ValidationError(errors) from None
 
 
 class SpreadsheetUploadViewSet(
@@ -197,7 +203,9 @@ class SpreadsheetUploadViewSet(
         return uploads if is_secretariat(user) else uploads.filter(user=user)
 
     @extend_schema(
-        request=SpreadsheetUploadCreateSerializer, responses={201: SpreadsheetUploadSerializer}
+        request=SpreadsheetUploadCreateSerializer,
+        # 400 with the upload record when the file is rejected (its outcome says why)
+        responses={201: SpreadsheetUploadSerializer, 400: SpreadsheetUploadSerializer},
     )
     def create(self, request):
         if not can_use_workspace(request.user):
@@ -217,7 +225,10 @@ class SpreadsheetUploadViewSet(
         status_code = 201 if record.state != SpreadsheetUpload.State.REJECTED else 400
         return Response(SpreadsheetUploadSerializer(record).data, status=status_code)
 
-    @extend_schema(request=ApplySerializer, responses={200: SpreadsheetUploadSerializer})
+    @extend_schema(
+        request=ApplySerializer,
+        responses={200: SpreadsheetUploadSerializer, 409: ApplyRefusedSerializer},
+    )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         upload = self.get_object()

@@ -4,15 +4,36 @@ API, admin, commands) calls these functions, so each rule is enforced in one pla
 * ``statuses``: record statuses (``record_many``/``record_status``), with the rules and the
   optimistic-concurrency check (``check_changes``);
 * ``review``: approve or return submissions;
-* ``periods``: open, lock and unlock reporting periods;
-* ``plans``: load the national plans from ``fixtures/``;
+* ``periods``: open, lock, unlock and move reporting periods;
+* ``plans``: load the national plans from ``fixtures/``; edit a pillar or a commitment's
+  classification;
 * ``demo``: synthetic demo statuses;
-* ``audit``: the ``ChangeEvent`` helper they all use.
+* ``audit``: the ``ChangeEvent`` helper they all use;
+* ``locking``: the row locks, and the one order in which every write and review takes them.
+
+Lock order (``locking``), the same in every write path so no two can deadlock: the period row
+(shared by status writes and reviews, exclusive for a change of the period itself), then the
+commitment rows in ascending id, then status update rows in ascending id. A write checks the
+period's lock flag only after holding its row, so nothing lands after a period is locked.
 """
 
 from .demo import DEMO_PERIODS, demo_data_present, seed_demo
-from .periods import PERIOD_CODE, open_period, set_period_locked
-from .plans import FIXTURES_DIR, LoadResult, load_plans
+from .periods import (
+    PERIOD_CODE,
+    edit_period,
+    open_period,
+    period_edit_problems,
+    set_period_locked,
+)
+from .plans import (
+    COMMITMENT_FIELDS,
+    FIXTURES_DIR,
+    PILLAR_FIELDS,
+    LoadResult,
+    edit_commitment,
+    edit_pillar,
+    load_plans,
+)
 from .review import review
 from .statuses import (
     ChangesRefused,
@@ -26,6 +47,8 @@ from .statuses import (
 )
 
 __all__ = [
+    "COMMITMENT_FIELDS",
+    "PILLAR_FIELDS",
     "DEMO_PERIODS",
     "FIXTURES_DIR",
     "PERIOD_CODE",
@@ -37,8 +60,12 @@ __all__ = [
     "check_changes",
     "current_version",
     "demo_data_present",
+    "edit_commitment",
+    "edit_period",
+    "edit_pillar",
     "load_plans",
     "open_period",
+    "period_edit_problems",
     "record_many",
     "record_status",
     "review",

@@ -5,14 +5,32 @@ from __future__ import annotations
 from ..models import ChangeEvent
 
 
-def event(user, action, route, *, update=None, period=None, old="", new="", comment=""):
+def event(
+    user,
+    action,
+    route,
+    *,
+    update=None,
+    period=None,
+    commitment=None,
+    pillar=None,
+    old="",
+    new="",
+    comment="",
+):
+    if update is not None:
+        commitment_id, period_id = update.commitment_id, update.period_id
+    else:
+        commitment_id = commitment.pk if commitment else None
+        period_id = period.pk if period else None
     return ChangeEvent(
         user=user if user is not None and user.is_authenticated else None,
         action=action,
         route=route,
-        commitment_id=update.commitment_id if update else None,
-        period_id=update.period_id if update else (period.pk if period else None),
+        commitment_id=commitment_id,
+        period_id=period_id,
         status_update=update,
+        pillar=pillar,
         old_value=old,
         new_value=new,
         comment=comment,

@@ -1,4 +1,9 @@
-"""Reporting periods: open one, lock or unlock it."""
+"""Reporting periods: open one, lock or unlock it, move its dates.
+
+Every change to a period locks its row exclusively first (services/locking.py), so it waits for
+the status writes in flight in that period and the writes after it see the change. Every change
+is an audit event and moves the public figures (``figures_changed``).
+"""
 
 from __future__ import annotations
 
@@ -11,27 +16,106 @@ from django.utils.translation import gettext as _
 
 from ..models import ChangeEvent, PeriodKind, ReportingPeriod, Source
 from ..permissions import require_secretariat
+from ..signals import announce_figures_changed
 from .audit import log
+from .locking import lock_period
 
 
-def set_period_locked(*, period: ReportingPeriod, locked: bool, user) -> ReportingPeriod:
+def set_period_locked(
+    *, period: ReportingPeriod, locked: bool, user, route: str = Source.WEB
+) -> ReportingPeriod:
+    return edit_period(period=period, user=user, locked=locked, route=route)
+
+
+def _span(start: date, end: date) -> str:
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def period_edit_problems(
+    period: ReportingPeriod, *, start_date: date, end_date: date, locked: bool
+) -> dict[str, str]:
+    """Why these new values cannot be saved for ``period`` as it is stored (empty: they can).
+
+    A locked period refuses every change: its dates move only once it is unlocked (a save that
+    unlocks it may move them too)."""
+    problems = {}
+    moved = (start_date, end_date) != (period.start_date, period.end_date)
+    if moved and period.locked and locked:
+        problems["end_date" if end_date != period.end_date else "start_date"] = _(
+            "The period %(period)s is locked: its dates cannot move. Unlock the period first."
+        ) % {"period": period.code}
+    if end_date < start_date:
+        problems["end_date"] = _("The end comes before the start.")
+    return problems
+
+
+def edit_period(
+    *,
+    period: ReportingPeriod,
+    user,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    locked: bool | None = None,
+    route: str = Source.WEB,
+) -> ReportingPeriod:
+    """Lock, unlock or move a period (secretariat only); each change is an audit event and
+    moves the figures. Raises ``ValidationError`` (by field) when the rules refuse it."""
     require_secretariat(user)
     with transaction.atomic():
-        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.locked != locked:
-            period.locked = locked
-            period.save(update_fields=["locked"])
-            action = (
-                ChangeEvent.Action.PERIOD_LOCKED if locked else ChangeEvent.Action.PERIOD_UNLOCKED
+        period = lock_period(period)
+        start = period.start_date if start_date is None else start_date
+        end = period.end_date if end_date is None else end_date
+        lock = period.locked if locked is None else locked
+        problems = period_edit_problems(period, start_date=start, end_date=end, locked=lock)
+        if problems:
+            raise ValidationError(problems)
+        changed = []
+        # Unlocking comes before moving and locking after it, so the trail reads in order.
+        if period.locked and not lock:
+            period.locked = False
+            changed.append("locked")
+            log(
+                user,
+                ChangeEvent.Action.PERIOD_UNLOCKED,
+                route,
+                period=period,
+                old="True",
+                new="False",
             )
-            log(user, action, Source.WEB, period=period, old=str(not locked), new=str(locked))
+        if (start, end) != (period.start_date, period.end_date):
+            old = _span(period.start_date, period.end_date)
+            period.start_date, period.end_date = start, end
+            changed += ["start_date", "end_date"]
+            log(
+                user,
+                ChangeEvent.Action.PERIOD_EDITED,
+                route,
+                period=period,
+                old=old,
+                new=_span(start, end),
+            )
+        if lock and not period.locked:
+            period.locked = True
+            changed.append("locked")
+            log(
+                user,
+                ChangeEvent.Action.PERIOD_LOCKED,
+                route,
+                period=period,
+                old="False",
+                new="True",
+            )
+        if changed:
+            period.save(update_fields=changed)
+            # Dates decide which status is "as of" a period; a lock changes what may move.
+            announce_figures_changed(ReportingPeriod)
     return period
 
 
 PERIOD_CODE = re.compile(r"^(?P<year>\d{4})(?:-H(?P<half>[12]))?$")
 
 
-def open_period(*, code: str, user) -> ReportingPeriod:
+def open_period(*, code: str, user, route: str = Source.WEB) -> ReportingPeriod:
     """Open a new reporting period from its code: ``2026`` (annual) or ``2026-H1`` (mid-year)."""
     require_secretariat(user)
     match = PERIOD_CODE.match((code or "").strip())
@@ -50,5 +134,6 @@ def open_period(*, code: str, user) -> ReportingPeriod:
         period = ReportingPeriod.objects.create(
             code=match.group(0), kind=kind, start_date=start, end_date=end
         )
-        log(user, ChangeEvent.Action.PERIOD_OPENED, Source.WEB, period=period, new=period.code)
+        log(user, ChangeEvent.Action.PERIOD_OPENED, route, period=period, new=period.code)
+        announce_figures_changed(ReportingPeriod)
     return period

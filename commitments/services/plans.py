@@ -1,4 +1,5 @@
-"""Loading the national plans and the reference data from ``fixtures/``."""
+"""The national plans: loading them and the reference data from ``fixtures/``, and the edits
+made afterwards by hand (a pillar's wording, a commitment's classification), audited."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ from django.db import transaction
 from countries.models import Country
 
 from ..models import (
+    ChangeEvent,
     Commitment,
     FocusArea,
     NationalPlan,
     Pillar,
     ReportingPeriod,
+    Source,
     StatedCount,
 )
+from ..permissions import require_secretariat
 from ..signals import announce_figures_changed
+from .audit import log
+from .locking import lock_commitments
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -121,3 +127,71 @@ def load_plans(*, fixtures_dir: Path = FIXTURES_DIR) -> LoadResult:
         created=created,
         updated=updated,
     )
+
+
+PILLAR_FIELDS = ["name_en", "name_es", "description_en", "description_es"]
+COMMITMENT_FIELDS = ["pillar", "pillar_rationale", "text_es"]
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def edit_pillar(*, pillar: Pillar, user, route: str = Source.WEB, **changes) -> Pillar:
+    """Rename or re-describe a pillar: an audit event per field changed, and the figures move
+    (their labels are cached). Only the names and descriptions may change, never the number."""
+    require_secretariat(user)
+    unknown = set(changes) - set(PILLAR_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    pillar = Pillar.objects.select_for_update(of=("self",)).get(pk=pillar.pk)
+    changed = [f for f, value in changes.items() if getattr(pillar, f) != value]
+    for field in changed:
+        old = getattr(pillar, field)
+        setattr(pillar, field, changes[field])
+        log(
+            user,
+            ChangeEvent.Action.PILLAR_EDITED,
+            route,
+            pillar=pillar,
+            old=old,
+            new=changes[field],
+            comment=field,
+        )
+    if changed:
+        pillar.save(update_fields=changed)
+        announce_figures_changed(Pillar)
+    return pillar
+
+
+@transaction.atomic
+def edit_commitment(
+    *, commitment: Commitment, user, route: str = Source.WEB, **changes
+) -> Commitment:
+    """Re-classify a commitment (its pillar, with the reason) or add its Spanish text: an audit
+    event per field changed, and the figures move. Code, country, focus area and the printed
+    text come from the plans and never change here."""
+    require_secretariat(user)
+    unknown = set(changes) - set(COMMITMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    lock_commitments([commitment.pk])
+    commitment = Commitment.objects.select_related("pillar").get(pk=commitment.pk)
+    changed = [f for f, value in changes.items() if getattr(commitment, f) != value]
+    for field in changed:
+        old = getattr(commitment, field)
+        setattr(commitment, field, changes[field])
+        log(
+            user,
+            ChangeEvent.Action.COMMITMENT_EDITED,
+            route,
+            commitment=commitment,
+            old=_shown(old),
+            new=_shown(changes[field]),
+            comment=field,
+        )
+    if changed:
+        commitment.save(update_fields=changed)
+        announce_figures_changed(Commitment)
+    return commitment

@@ -11,6 +11,7 @@ from ..models import ChangeEvent, ReviewState, Source, StatusUpdate
 from ..permissions import require_secretariat
 from ..signals import announce_figures_changed
 from .audit import log
+from .locking import lock_commitments, lock_updates, share_periods
 from .statuses import PeriodLocked
 
 
@@ -22,17 +23,32 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
     comment for the national team.
     """
     require_secretariat(user)
-    if not approve and not comment.strip():
+    comment = comment.strip()
+    if not approve and not comment:
         raise ValidationError({"comment": _("Say why the update is returned.")})
-    with transaction.atomic():
-        ids = [u.pk for u in updates]
-        rows = list(
-            StatusUpdate.objects.select_for_update()
-            .filter(pk__in=ids)
-            .select_related("commitment", "period")
+    if len(comment) > StatusUpdate.REVIEW_COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "comment": _("The comment has %(length)d characters; the limit is %(max)d.")
+                % {"length": len(comment), "max": StatusUpdate.REVIEW_COMMENT_MAX_LENGTH}
+            }
         )
-        if len(rows) != len(set(ids)):
+    with transaction.atomic():
+        ids = {u.pk for u in updates}
+        # Locks in the order every writer takes them (services/locking.py): the periods
+        # (shared), the commitments, then the rows themselves. Which period and commitment a
+        # row belongs to never changes, so reading that first without a lock is safe.
+        keys = list(
+            StatusUpdate.objects.filter(pk__in=ids).values_list("period_id", "commitment_id")
+        )
+        periods = share_periods(p for p, _c in keys)
+        commitments = lock_commitments(c for _p, c in keys)
+        rows = lock_updates(ids)
+        if len(rows) != len(ids):
             raise ValidationError(_("Some of the selected updates no longer exist."))
+        for row in rows:
+            row.period = periods[row.period_id]
+            row.commitment = commitments[row.commitment_id]
         for row in rows:
             if row.review_state != ReviewState.SUBMITTED:
                 raise ValidationError(
@@ -55,7 +71,7 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
             row.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
             row.reviewed_by = user
             row.reviewed_at = now
-            row.review_comment = comment.strip()
+            row.review_comment = comment
             row.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
             log(
                 user,
@@ -64,7 +80,7 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
                 update=row,
                 old=ReviewState.SUBMITTED,
                 new=row.review_state,
-                comment=comment.strip(),
+                comment=comment,
             )
         if approve:
             announce_figures_changed(StatusUpdate)

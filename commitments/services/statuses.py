@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from ..models import (
 from ..permissions import can_record, is_secretariat, require_record
 from ..signals import announce_figures_changed
 from .audit import event
+from .locking import lock_commitments, share_period
 
 
 class PeriodLocked(ValidationError):
@@ -28,10 +29,18 @@ class PeriodLocked(ValidationError):
 
 
 class Conflict(Exception):
-    """Someone else changed this commitment and period since the editor loaded it."""
+    """Someone else changed this commitment and period since the editor loaded it.
 
-    def __init__(self, current: StatusUpdate):
+    ``current`` is their row; None when the version the editor sent names no row of this
+    commitment and period at all (nothing has been recorded there: the version must be 0).
+    """
+
+    def __init__(self, current: StatusUpdate | None, *, commitment=None, period=None):
         self.current = current
+        if current is None:
+            code = commitment.code if commitment is not None else "?"
+            super().__init__(no_row_message(code, period.code if period is not None else "?"))
+            return
         who = current.created_by.get_username() if current.created_by else "?"
         super().__init__(
             _(
@@ -48,6 +57,20 @@ class Conflict(Exception):
                 "when": timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
             }
         )
+
+
+def no_row_message(code: str, period: str) -> str:
+    return _(
+        "There is no status for %(code)s in %(period)s yet, so the version your change is "
+        "based on cannot be right (it must be 0). Reload the page and save again."
+    ) % {"code": code, "period": period}
+
+
+def narrative_too_long_message(length: int) -> str:
+    return _(
+        "The narrative has %(length)d characters; the limit is %(max)d. Shorten it, and put "
+        "longer documents in the evidence."
+    ) % {"length": length, "max": StatusUpdate.NARRATIVE_MAX_LENGTH}
 
 
 def current_version(commitment: Commitment, period: ReportingPeriod) -> StatusUpdate | None:
@@ -108,9 +131,9 @@ def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user,
         )
     ids = [c.commitment.pk for c in changes]
     if lock:
-        # Lock the commitment rows so concurrent saves of them are serialised (PostgreSQL;
-        # SQLite serialises writers anyway).
-        list(Commitment.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        # Lock the commitment rows so concurrent saves of them are serialised, in the order
+        # every writer uses (services/locking.py: after the period, before status updates).
+        lock_commitments(ids)
     latest: dict[int, StatusUpdate] = {}
     for row in (
         StatusUpdate.objects.filter(commitment_id__in=ids, period=period)
@@ -134,10 +157,15 @@ def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user,
         if commitment.pk in seen:
             problems.append(_("This commitment appears more than once."))
         seen.add(commitment.pk)
+        if len(change.narrative) > StatusUpdate.NARRATIVE_MAX_LENGTH:
+            problems.append(narrative_too_long_message(len(change.narrative)))
         newest = latest.get(commitment.pk)
         if change.base_version is not None and (newest.pk if newest else 0) != change.base_version:
-            conflicts[commitment.code] = newest
-            problems.append(str(Conflict(newest)))
+            if newest is None:  # a version given where nothing was ever recorded
+                problems.append(no_row_message(commitment.code, period.code))
+            else:
+                conflicts[commitment.code] = newest
+                problems.append(str(Conflict(newest)))
         elif change.status != before.get(commitment.pk) and not change.narrative.strip():
             problems.append(_("Explain the change of status in the narrative."))
         if problems:
@@ -163,7 +191,9 @@ def record_many(
         for change in changes:
             require_record(user, change.commitment.country_id)
     with transaction.atomic():
-        period = ReportingPeriod.objects.get(pk=period.pk)
+        # The period under a shared lock: a lock of the period waits for this write, and this
+        # write waits for a lock in flight and then sees it (services/locking.py).
+        period = share_period(period)
         errors, conflicts, latest, before = check_changes(
             changes, period=period, user=user, lock=True
         )
@@ -249,7 +279,12 @@ def record_status(
         if commitment.code in refused.conflicts:
             raise Conflict(refused.conflicts[commitment.code]) from None
         messages = refused.errors.get(commitment.code, [])
-        narrative_msg = str(_("Explain the change of status in the narrative."))
-        if narrative_msg in messages:
-            raise ValidationError({"narrative": narrative_msg}) from None
-        raise ValidationError(messages) from None
+        by_field = {
+            str(_("Explain the change of status in the narrative.")): "narrative",
+            narrative_too_long_message(len(narrative)): "narrative",
+            no_row_message(commitment.code, period.code): "base_version",
+        }
+        fields: dict[str, list[str]] = {}
+        for message in messages:
+            fields.setdefault(by_field.get(message, NON_FIELD_ERRORS), []).append(message)
+        raise ValidationError(fields) from None

@@ -352,52 +352,61 @@ def create_upload(
 def apply(upload: SpreadsheetUpload, *, user, confirmed: set[int] | None = None) -> int:
     """Write the valid changes of a preview, all or none. ``confirmed`` lists the rows matched
     by a close text match that the person confirmed; other close matches are left out.
-    Returns the number of statuses recorded; raises ValidationError if nothing could be."""
+    Returns the number of statuses recorded; raises ValidationError if nothing could be.
+
+    The upload's row is locked first (before the locks of ``record_many``, see
+    services/locking.py), so the same upload applied twice at once is applied once and its
+    outcome is never overwritten by the second attempt."""
     confirmed = confirmed or set()
-    if upload.state != SpreadsheetUpload.State.PREVIEWED:
-        raise ValidationError(
-            _("This upload was already %(state)s.") % {"state": upload.get_state_display().lower()}
-        )
-    if upload.user_id != user.pk and not is_secretariat(user):
-        raise ValidationError(_("Only the person who uploaded the file can apply it."))
-    if upload.preview.get("file_problems"):
-        raise ValidationError(
-            _("The file has problems that block it; fix them and upload it again.")
-        )
-    chosen = [
-        c for c in upload.preview["changes"] if c["match"] != "close" or c["row"] in confirmed
-    ]
-    if not chosen:
-        raise ValidationError(_("There is nothing to apply."))
-    commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
-        [c["commitment"] for c in chosen]
-    )
-    changes = [
-        services.StatusChange(
-            commitments[c["commitment"]],
-            c["new"],
-            c["narrative"],
-            c["base_version"],
-            c["evidence_url"],
-        )
-        for c in chosen
-    ]
-    try:
-        with transaction.atomic():
-            services.record_many(
-                changes, period=upload.period, user=user, source=Source.SPREADSHEET
+    failure = None
+    with transaction.atomic():
+        upload = SpreadsheetUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+        if upload.state != SpreadsheetUpload.State.PREVIEWED:
+            raise ValidationError(
+                _("This upload was already %(state)s.")
+                % {"state": upload.get_state_display().lower()}
             )
+        if upload.user_id != user.pk and not is_secretariat(user):
+            raise ValidationError(_("Only the person who uploaded the file can apply it."))
+        if upload.preview.get("file_problems"):
+            raise ValidationError(
+                _("The file has problems that block it; fix them and upload it again.")
+            )
+        chosen = [
+            c for c in upload.preview["changes"] if c["match"] != "close" or c["row"] in confirmed
+        ]
+        if not chosen:
+            raise ValidationError(_("There is nothing to apply."))
+        commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
+            [c["commitment"] for c in chosen]
+        )
+        changes = [
+            services.StatusChange(
+                commitments[c["commitment"]],
+                c["new"],
+                c["narrative"],
+                c["base_version"],
+                c["evidence_url"],
+            )
+            for c in chosen
+        ]
+        try:
+            with transaction.atomic():
+                services.record_many(
+                    changes, period=upload.period, user=user, source=Source.SPREADSHEET
+                )
+        except ValidationError as exc:  # ChangesRefused, PeriodLocked: nothing was written
+            upload.state = SpreadsheetUpload.State.FAILED
+            upload.outcome = " ".join(exc.messages)[:5000]
+            failure = exc
+        else:
             upload.state = SpreadsheetUpload.State.APPLIED
             upload.applied = len(changes)
             upload.outcome = str(_("%(n)d statuses recorded.") % {"n": len(changes)})
-            upload.finished_at = timezone.now()
-            upload.save(update_fields=["state", "applied", "outcome", "finished_at"])
-    except ValidationError as exc:  # ChangesRefused, PeriodLocked: nothing was written
-        upload.state = SpreadsheetUpload.State.FAILED
-        upload.outcome = " ".join(exc.messages)[:5000]
         upload.finished_at = timezone.now()
-        upload.save(update_fields=["state", "outcome", "finished_at"])
-        raise
+        upload.save(update_fields=["state", "applied", "outcome", "finished_at"])
+    if failure is not None:
+        raise failure
     return len(changes)
 
 

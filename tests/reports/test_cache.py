@@ -153,7 +153,8 @@ def test_production_settings_choose_a_shared_cache(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     try:
         production = importlib.reload(module)
-        assert production.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+        # Redis (django-redis): shared by every worker of every server, atomic counters too
+        assert production.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     finally:
         monkeypatch.setenv("DJANGO_DEV", "1")
         importlib.reload(module)
