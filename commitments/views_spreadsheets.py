@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -172,9 +172,16 @@ def upload_apply(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         if is_secretariat(request.user):
-            messages.success(request, _("%(n)d statuses recorded and approved.") % {"n": count})
+            text = ngettext(
+                "%(n)d status recorded and approved.",
+                "%(n)d statuses recorded and approved.",
+                count,
+            )
         else:
-            messages.success(request, _("%(n)d statuses submitted for review.") % {"n": count})
+            text = ngettext(
+                "%(n)d status submitted for review.", "%(n)d statuses submitted for review.", count
+            )
+        messages.success(request, text % {"n": count})
     return redirect("spreadsheet-upload", pk=upload.pk)
 
 
@@ -183,14 +190,17 @@ def upload_apply(request, pk):
 def upload_columns(request, pk):
     """The person's correction of which column is which: read the kept file again."""
     upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
-    sheets = list((upload.preview or {}).get("columns", {}))
+    columns = (upload.preview or {}).get("columns", {})
     choice: dict[str, dict] = {}
-    for number, name in enumerate(sheets):
+    for number, (name, sheet) in enumerate(columns.items()):
+        taken = {c["key"]: c["index"] for c in sheet.get("cells", []) if c.get("key")}
         for key in USED:
             value = request.POST.get(f"col-{number}-{key}")
             if value is None:
                 continue
-            choice.setdefault(name, {})[key] = int(value) if value.isdigit() else None
+            index = int(value) if value.isdigit() else None
+            if index != taken.get(key):  # only what the person changed counts as chosen
+                choice.setdefault(name, {})[key] = index
     try:
         importer.correct_columns(upload, user=request.user, columns=choice)
     except ValidationError as exc:

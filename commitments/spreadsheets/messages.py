@@ -8,13 +8,15 @@ given beside it) and what to do.
 
 Parameters are plain JSON values. Two kinds are localised when rendered: ``field`` (a column
 key such as ``"narrative"``, shown as the column's name) and any value given as
-``{"en": ..., "es": ...}`` (a country name). A ``status`` parameter gets a ``status_label``.
+``{"en": ..., "es": ...}`` (a country name). A ``status`` parameter gets a ``level`` ("3 -
+Being implemented (60%)"), and so do ``old`` and ``new``.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as N_
 
 # Columns, by key, as the preview names them ("Narrative ← column D").
 FIELD_LABELS = {
@@ -162,7 +164,7 @@ MESSAGES = {
         "cell, or download the matrix again."
     ),
     "changed_since_download": _(
-        "%(who)s recorded status %(status)s (%(status_label)s) for %(code)s in %(period)s on "
+        "%(who)s recorded “%(level)s” for %(code)s in %(period)s on "
         "%(when)s, after this file was downloaded. Nothing of this row is applied: look at "
         "their change, then upload the row again with the version column emptied if yours "
         "should replace it."
@@ -193,7 +195,7 @@ MESSAGES = {
         "it, or delete it."
     ),
     "conflict": _(
-        "%(who)s recorded status %(status)s (%(status_label)s) for %(code)s in %(period)s on "
+        "%(who)s recorded “%(level)s” for %(code)s in %(period)s on "
         "%(when)s, after this preview was made. Upload the file again to see their change."
     ),
     "not_your_country": _("You may only record statuses for your own countries. Delete the row."),
@@ -207,38 +209,58 @@ MESSAGES = {
     ),
     "duplicate_same": _("The same commitment and values as row %(row)s: counted once."),
     # --- notes on sheets and columns ---
-    "sheet_hidden": _(
-        "Hidden sheet, not read (%(rows)s rows with data). Unhide it if its rows should be "
-        "uploaded."
+    "sheet_hidden": N_(
+        "Hidden sheet, not read (%(rows)s row with data). Unhide it if it should be uploaded.",
+        "Hidden sheet, not read (%(rows)s rows with data). Unhide it if they should be uploaded.",
+        "rows",
     ),
-    "sheet_no_header": _(
+    "sheet_no_header": N_(
         "Not read: no column for the new status beside a code or commitment column "
-        "(%(rows)s rows with data). Choose its columns below if it holds statuses."
+        "(%(rows)s row with data). Choose its columns below if it holds a status.",
+        "Not read: no column for the new status beside a code or commitment column "
+        "(%(rows)s rows with data). Choose its columns below if it holds statuses.",
+        "rows",
     ),
     "sheet_instructions": _("The matrix's instructions: not data."),
     "sheet_meta": _("What the matrix says about itself (period, countries): checked."),
     "sheet_chart": _("A chart: not read."),
     "sheet_empty": _("Empty."),
-    "rows_above_header": _("%(rows)s rows above the header (titles): not data."),
+    "rows_above_header": N_(
+        "%(rows)s row above the header (a title): not data.",
+        "%(rows)s rows above the header (titles): not data.",
+        "rows",
+    ),
     "columns_cut": _(
         "Cells after column %(column)s are not read. Move the data into the first %(max)s columns."
     ),
     # --- what came of an upload ---
-    "applied": _("%(n)s statuses recorded."),
-    "applied_skipping": _(
-        "%(n)s statuses recorded; %(skipped)s rows skipped as chosen (listed in the preview)."
+    "applied": N_("%(n)s status recorded.", "%(n)s statuses recorded.", "n"),
+    "applied_skipping": N_(
+        "%(n)s status recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
+        "%(n)s statuses recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
+        "n",
     ),
-    "apply_refused": _("Nothing was written: %(n)s rows could not be recorded. %(details)s"),
-    "apply_has_problems": _(
-        "Nothing was written: the preview lists %(n)s problems. Fix them and upload the file "
-        "again, or choose to apply the valid rows and skip the listed ones."
+    "apply_refused": N_(
+        "Nothing was written: %(n)s commitment could not be recorded. %(details)s",
+        "Nothing was written: %(n)s commitments could not be recorded. %(details)s",
+        "n",
+    ),
+    "apply_has_problems": N_(
+        "Nothing was written: the preview lists a row with problems. Fix it and upload the file "
+        "again, or choose to apply the valid rows and skip the listed one.",
+        "Nothing was written: the preview lists %(n)s rows with problems. Fix them and upload "
+        "the file again, or choose to apply the valid rows and skip the listed ones.",
+        "n",
     ),
     "apply_file_problems": _(
         "Nothing was written: the file has problems that block it. Fix them and upload it again."
     ),
-    "apply_unconfirmed": _(
+    "apply_unconfirmed": N_(
+        "Nothing was written: a row was matched by similar text and is not confirmed. Tick it "
+        "to confirm, or choose to apply the valid rows and skip it.",
         "Nothing was written: %(n)s rows were matched by similar text and are not confirmed. "
-        "Tick them to confirm, or choose to apply the valid rows and skip the others."
+        "Tick them to confirm, or choose to apply the valid rows and skip the others.",
+        "n",
     ),
     "nothing_to_apply": _("There is nothing to apply: no row changes a status."),
     "already_done": _("This upload was already %(state)s."),
@@ -271,14 +293,14 @@ def render(code: str, params: dict | None = None) -> str:
     if "field" in params:
         params["field"] = str(FIELD_LABELS.get(params["field"], params["field"]))
     if isinstance(params.get("status"), int) and params["status"] in Status.values:
-        params["status_label"] = str(Status(params["status"]).label)
+        params["level"] = _level(params["status"])
     for key in ("old", "new"):
         if key in params:
             params[key] = _level(params[key])
     if template is None:  # a code from a newer release, or an old preview's text
         return str(params.get("text") or code)
     try:
-        return str(template) % params
+        return str(template % params)  # a lazy plural picks its form from the parameters
     except (KeyError, TypeError, ValueError):
         return str(template)
 
@@ -289,7 +311,7 @@ def _level(value) -> str:
     if value is None:
         return str(NOT_REPORTED_LABEL).lower()
     if isinstance(value, int) and value in Status.values:
-        return f"{value} ({Status(value).label})"
+        return f"{value} - {Status(value).label}"
     return str(value)
 
 
