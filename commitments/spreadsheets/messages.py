@@ -14,9 +14,8 @@ Being implemented (60%)"), and so do ``old`` and ``new``.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy as N_
 
 # Columns, by key, as the preview names them ("Narrative ← column D").
 FIELD_LABELS = {
@@ -209,12 +208,12 @@ MESSAGES = {
     ),
     "duplicate_same": _("The same commitment and values as row %(row)s: counted once."),
     # --- notes on sheets and columns ---
-    "sheet_hidden": N_(
+    "sheet_hidden": ngettext_lazy(
         "Hidden sheet, not read (%(rows)s row with data). Unhide it if it should be uploaded.",
         "Hidden sheet, not read (%(rows)s rows with data). Unhide it if they should be uploaded.",
         "rows",
     ),
-    "sheet_no_header": N_(
+    "sheet_no_header": ngettext_lazy(
         "Not read: no column for the new status beside a code or commitment column "
         "(%(rows)s row with data). Choose its columns below if it holds a status.",
         "Not read: no column for the new status beside a code or commitment column "
@@ -225,7 +224,7 @@ MESSAGES = {
     "sheet_meta": _("What the matrix says about itself (period, countries): checked."),
     "sheet_chart": _("A chart: not read."),
     "sheet_empty": _("Empty."),
-    "rows_above_header": N_(
+    "rows_above_header": ngettext_lazy(
         "%(rows)s row above the header (a title): not data.",
         "%(rows)s rows above the header (titles): not data.",
         "rows",
@@ -234,18 +233,18 @@ MESSAGES = {
         "Cells after column %(column)s are not read. Move the data into the first %(max)s columns."
     ),
     # --- what came of an upload ---
-    "applied": N_("%(n)s status recorded.", "%(n)s statuses recorded.", "n"),
-    "applied_skipping": N_(
+    "applied": ngettext_lazy("%(n)s status recorded.", "%(n)s statuses recorded.", "n"),
+    "applied_skipping": ngettext_lazy(
         "%(n)s status recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
         "%(n)s statuses recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
         "n",
     ),
-    "apply_refused": N_(
+    "apply_refused": ngettext_lazy(
         "Nothing was written: %(n)s commitment could not be recorded. %(details)s",
         "Nothing was written: %(n)s commitments could not be recorded. %(details)s",
         "n",
     ),
-    "apply_has_problems": N_(
+    "apply_has_problems": ngettext_lazy(
         "Nothing was written: the preview lists a row with problems. Fix it and upload the file "
         "again, or choose to apply the valid rows and skip the listed one.",
         "Nothing was written: the preview lists %(n)s rows with problems. Fix them and upload "
@@ -255,7 +254,7 @@ MESSAGES = {
     "apply_file_problems": _(
         "Nothing was written: the file has problems that block it. Fix them and upload it again."
     ),
-    "apply_unconfirmed": N_(
+    "apply_unconfirmed": ngettext_lazy(
         "Nothing was written: a row was matched by similar text and is not confirmed. Tick it "
         "to confirm, or choose to apply the valid rows and skip it.",
         "Nothing was written: %(n)s rows were matched by similar text and are not confirmed. "

@@ -231,17 +231,29 @@ def read(data: bytes, budget: Budget | None = None) -> list[Sheet]:
 # Streaming XML with expat
 
 
+class _Dispatch(dict):
+    """Handlers by an element's full name (``uri}local``), found by its local name once."""
+
+    def __init__(self, handlers: dict):
+        super().__init__()
+        self.handlers = handlers
+
+    def __missing__(self, name):
+        handler = self[name] = self.handlers.get(name[name.rfind("}") + 1 :])
+        return handler
+
+
 def _stream(archive: zipfile.ZipFile, part: str, budget: Budget, starts, ends=None, text=None):
     """Parse one part of the archive with expat. ``starts``/``ends`` map an element's local
     name to ``handler(attrs)``/``handler()``; ``text(data)`` gets character data. Every element
-    and character is charged to ``budget`` (this is the hot loop: a dictionary look-up per
-    element, nothing more). Attribute names keep their namespace (``uri}local``)."""
+    and character is charged to ``budget``. This is the hot loop: one dictionary look-up per
+    element and nothing more unless the element matters. Attribute names keep their namespace
+    (``uri}local``)."""
     budget.part = part
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.buffer_size = CHUNK
-    ends = ends or {}
-    local_names: dict[str, str] = {}
+    start_of, end_of = _Dispatch(starts), _Dispatch(ends or {})
 
     def refuse(*_args):
         raise Rejected("unsafe_xml")
@@ -250,20 +262,16 @@ def _stream(archive: zipfile.ZipFile, part: str, budget: Budget, starts, ends=No
     parser.EntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
 
-    def local(name):
-        found = local_names[name] = name[name.rfind("}") + 1 :]
-        return found
-
     def on_start(name, attrs):
         budget.elements -= 1
         if budget.elements < 0:
             budget.element()
-        handler = starts.get(local_names.get(name) or local(name))
+        handler = start_of[name]
         if handler is not None:
             handler(attrs)
 
     def on_end(name):
-        handler = ends.get(local_names.get(name) or local(name))
+        handler = end_of[name]
         if handler is not None:
             handler()
 
