@@ -377,7 +377,7 @@ def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line | N
     return line
 
 
-def _duplicates(lines: list[Line]) -> None:
+def _duplicates(lines: list[Line], plans: dict[str, SheetPlan]) -> None:
     """Two rows for one commitment: the same values count once; different values are both a
     problem, and neither is written."""
     by_commitment: dict[int, list[Line]] = {}
@@ -395,7 +395,11 @@ def _duplicates(lines: list[Line]) -> None:
             continue
         for line in group:
             others = [[o.sheet, o.row] for o in group if o is not line]
-            line.problem("", "duplicate", code=line.commitment.code, at=others, sheet=line.sheet)
+            plan = plans[line.sheet]
+            column = plan.letter("code") if plan.letter("code") else plan.letter("text")
+            line.problem(
+                column, "duplicate", code=line.commitment.code, at=others, sheet=line.sheet
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,7 +463,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
             if row.number > plan.header_row:
                 line = _read_line(plan, row, merged, matcher)
                 lines.append(line)
-    _duplicates(lines)
+    _duplicates(lines, {p.sheet.name: p for p in data_plans})
     _judge(lines, plans, period, user, blocked=bool(result["file_problems"]))
 
     letters = {p.sheet.name: p for p in data_plans}
@@ -563,8 +567,8 @@ def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> Non
     elif code == "narrative_required":
         if "narrative" in plan.columns:
             line.problem(plan.letter("narrative"), "narrative_required", **params)
-        else:
-            line.problem("", "narrative_column_missing", **params)
+        else:  # no narrative column to name: the status that needs one
+            line.problem(plan.letter("status"), "narrative_column_missing", **params)
     elif code == "not_your_country":
         line.problem(plan.letter("code") or plan.letter("text"), code)
     else:

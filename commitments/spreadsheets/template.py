@@ -190,15 +190,23 @@ def _instructions(workbook, countries, period, before, language) -> None:
         str(
             _(
                 "2. In “New status”, choose one of the six levels (0 not started … 5 completed) "
-                "only where something changed; leave it empty otherwise."
+                "where something changed. A status already recorded in this period is shown "
+                "there: leave it as it is if nothing changed."
             )
         ),
         str(_("3. Explain every change in “Narrative”: what was done, by whom, what is left.")),
         str(_("4. Add a link to the evidence if there is one.")),
         str(
             _(
-                "5. Save as .xlsx (or .ods) and upload it: you will see every change before "
-                "anything is saved."
+                "5. Keep one row per commitment and do not hide rows or sheets you want "
+                "uploaded: the preview lists every hidden row and sheet."
+            )
+        ),
+        str(
+            _(
+                "6. Save as .xlsx (or .ods, .csv) and upload it: you will see every change "
+                "before anything is saved, and nothing is saved while a row has a problem "
+                "unless you choose to skip it."
             )
         ),
         "",

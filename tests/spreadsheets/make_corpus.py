@@ -247,7 +247,7 @@ def matrix_cases():
         book,
         expect(
             tally=(GTM_ROWS + 1, 1, 28, 2, 0),
-            problems=[("Matriz", first, "", "duplicate"), ("Matriz", second, "", "duplicate")],
+            problems=[("Matriz", first, "A", "duplicate"), ("Matriz", second, "A", "duplicate")],
             refused="apply_has_problems",
             valid_rows={"GTM-PRO-08": 2},
         ),
@@ -471,7 +471,8 @@ def matrix_cases():
     first = fill(sheet, "GTM-PRO-18", 2, "primera")
     add("two-sheets-duplicate", book,
         expect(tally=(GTM_ROWS + 1, 0, 29, 2, 0),
-               problems=[("Matriz", first, "", "duplicate"), ("Correcciones", 2, "", "duplicate")],
+               problems=[("Matriz", first, "A", "duplicate"),
+                         ("Correcciones", 2, "A", "duplicate")],
                refused="apply_has_problems", valid_rows={}),
         ("xlsx", "ods"))  # fmt: skip
 
@@ -492,10 +493,10 @@ def matrix_cases():
     visible_again = expect(
         tally=(GTM_ROWS + 2, 0, 28, 4, 0),
         problems=[
-            ("Matriz", current, "", "duplicate"),
-            ("Matriz", health, "", "duplicate"),
-            ("Matriz (anterior)", 2, "", "duplicate"),
-            ("Matriz (anterior)", 3, "", "duplicate"),
+            ("Matriz", current, "A", "duplicate"),
+            ("Matriz", health, "A", "duplicate"),
+            ("Matriz (anterior)", 2, "A", "duplicate"),
+            ("Matriz (anterior)", 3, "A", "duplicate"),
         ],
         refused="apply_has_problems",
         sheets={
@@ -672,8 +673,8 @@ def handmade_cases():
     sheet.append(["GTM-PRO-08", 3, "Funcionarios capacitados", "y"])
     add("handmade-narrative-unrecognised", book,
         expect(tally=(2, 0, 0, 2, 0),
-               problems=[("Avances", 2, "", "narrative_column_missing"),
-                         ("Avances", 3, "", "narrative_column_missing")],
+               problems=[("Avances", 2, "B", "narrative_column_missing"),
+                         ("Avances", 3, "B", "narrative_column_missing")],
                refused="apply_has_problems", valid_rows={}),
         ALL)  # fmt: skip
     add("handmade-narrative-chosen", book,
