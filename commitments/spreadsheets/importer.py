@@ -277,8 +277,9 @@ class _Matcher:
         self.texts = list(self.by_text)
 
 
-def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line | None:
-    """A row judged on its own (None: a repeat of the header row)."""
+def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line:
+    """A row judged on its own: what it asks for, which commitment, its own problems (or why
+    it is ignored). What the database says about it is judged later, for all rows at once."""
     columns = plan.columns
     cells = {
         key: (row.values[m.index] if m.index < len(row.values) else None)
@@ -320,7 +321,9 @@ def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line | N
     line.narrative = "" if isinstance(narrative, Formula) else _clean_text(narrative)
     evidence = cells.get("evidence_url")
     line.evidence = "" if isinstance(evidence, Formula) else _clean_text(evidence)
-    line.raw = (_clean_text(raw_status), line.narrative, line.evidence)
+    # what two rows for one commitment are compared by ("3" and "3 - 60%" are the same)
+    readable = line.status is not None and line.status >= 0
+    line.raw = (line.status if readable else _clean_text(raw_status), line.narrative, line.evidence)
     wants = line.status is not None or line.narrative or line.evidence
     if line.evidence:
         try:
@@ -391,7 +394,9 @@ def _duplicates(lines: list[Line], plans: dict[str, SheetPlan]) -> None:
             first = group[0]
             for line in group[1:]:
                 line.outcome = "ignored"
-                line.problems = [entry("duplicate_same", row=first.row)]
+                line.problems = [
+                    entry("duplicate_same", at=[[first.sheet, first.row]], sheet=line.sheet)
+                ]
             continue
         for line in group:
             others = [[o.sheet, o.row] for o in group if o is not line]
@@ -410,8 +415,11 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     """What applying the file would do, and every problem with its sheet, row and column.
 
     ``columns`` are the person's corrections of the column mapping: ``{sheet name: {key:
-    column index (0-based) or None}}``. Returns a JSON-able dict (see ``docs`` in the module
-    docstring); raises ``Rejected`` for a file that cannot be read.
+    column index (0-based) or None}}``. Returns a JSON-able dict: ``sheets`` (each with its
+    role and notes), ``columns`` (per sheet, which column was taken for what and how),
+    ``changes``, ``unchanged``, ``problems`` (sheet, row, column, code, params), ``ignored``
+    (sheet, row, code), ``file_problems``, ``meta`` and the ``tally``. Raises ``Rejected`` for
+    a file that cannot be read.
     """
     sheets = read(data)
     meta = _meta(sheets)

@@ -206,7 +206,7 @@ MESSAGES = {
     "row_beyond_columns": _(
         "Its only data is right of the last column read. Move it into the matrix's columns."
     ),
-    "duplicate_same": _("The same commitment and values as row %(row)s: counted once."),
+    "duplicate_same": _("The same commitment and values as %(others)s: counted once."),
     # --- notes on sheets and columns ---
     "sheet_hidden": ngettext_lazy(
         "Hidden sheet, not read (%(rows)s row with data). Unhide it if it should be uploaded.",
