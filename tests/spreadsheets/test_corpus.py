@@ -13,7 +13,7 @@ at its end); each file runs in its own savepoint, so the corpus stays fast on bo
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from commitments.models import SpreadsheetUpload
 from commitments.services import load_plans
@@ -25,7 +25,8 @@ EXPECTED = load_expected()
 
 @pytest.fixture(scope="module")
 def corpus_users(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), fast:
         load_plans()
         users = make_users()
         yield users
