@@ -445,14 +445,9 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
             result["columns"][plan.sheet.name] = _column_summary(plan)
     if not data_plans:
         result["file_problems"].append(entry("no_header"))
-    made_for = meta.get("period") or next(
-        (
-            header_period(p.columns["status"].header)
-            for p in data_plans
-            if header_period(p.columns["status"].header)
-        ),
-        None,
-    )
+    # the period the file was made for: its hidden sheet, else a header "New status (2025)"
+    named = [header_period(p.columns["status"].header) for p in data_plans]
+    made_for = meta.get("period") or next((code for code in named if code), None)
     if made_for and made_for != period.code:
         result["file_problems"].append(entry("wrong_period", file=made_for, period=period.code))
     if period.locked:
@@ -474,7 +469,6 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     _duplicates(lines, {p.sheet.name: p for p in data_plans})
     _judge(lines, plans, period, user, blocked=bool(result["file_problems"]))
 
-    letters = {p.sheet.name: p for p in data_plans}
     for line in lines:
         if line.outcome == "ignored":
             for item in line.problems:
@@ -486,7 +480,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
                 {"sheet": line.sheet, "row": line.row, "code": line.commitment.code}
             )
         else:
-            result["changes"].append(_change(line, letters[line.sheet]))
+            result["changes"].append(_change(line))
     result["problems"].sort(key=lambda p: (p["sheet"], p["row"], p["column"]))
     result["tally"] = tally(result)
     return result
@@ -583,7 +577,7 @@ def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> Non
         line.problem(plan.letter("status"), code or "rule", text=str(problem), **params)
 
 
-def _change(line: Line, plan: SheetPlan) -> dict:
+def _change(line: Line) -> dict:
     commitment = line.commitment
     return {
         "sheet": line.sheet,
