@@ -150,8 +150,11 @@ class OpenPeriodForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("The monitoring matrix as .xlsx or .ods, up to 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods"}),
+        help_text=_(
+            "The monitoring matrix, or a sheet of your own with a status column, as .xlsx, .ods "
+            "or .csv, up to 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods,.csv"}),
     )
     period = forms.ModelChoiceField(
         label=_("Period"),

@@ -16,6 +16,11 @@ urlpatterns = [
     path("spreadsheets/matrix.xlsx", views_spreadsheets.download_matrix, name="matrix-download"),
     path("spreadsheets/<int:pk>/", views_spreadsheets.upload_detail, name="spreadsheet-upload"),
     path("spreadsheets/<int:pk>/apply/", views_spreadsheets.upload_apply, name="spreadsheet-apply"),
+    path(
+        "spreadsheets/<int:pk>/columns/",
+        views_spreadsheets.upload_columns,
+        name="spreadsheet-columns",
+    ),
     path("spreadsheets/<int:pk>/file/", views_spreadsheets.upload_file, name="spreadsheet-file"),
     path(
         "commitments/export.<str:fmt>",

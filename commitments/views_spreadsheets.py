@@ -7,20 +7,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countries.models import Country
-from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_to_csv, rows_to_xlsx
+from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import selectors
 from .forms import CommitmentFilterForm, TemplateForm, UploadForm
-from .models import SpreadsheetUpload, Status
+from .models import Commitment, SpreadsheetUpload
 from .permissions import can_record, is_secretariat, member_country_ids
 from .spreadsheets import importer
+from .spreadsheets.formats import USED
+from .spreadsheets.messages import FIELD_LABELS, localise_preview
 from .spreadsheets.reading import MAX_BYTES
-from .spreadsheets.template import build_matrix
+from .spreadsheets.template import (
+    build_matrix,
+    build_matrix_csv,
+    matrix_commitments,
+    previous_period,
+)
 from .views import _default_period, workspace_view
 
 
@@ -58,7 +65,7 @@ def spreadsheets(request):
                 period=upload_form.cleaned_data["period"],
             )
             if record.state == SpreadsheetUpload.State.REJECTED:
-                messages.error(request, record.outcome)
+                messages.error(request, record.outcome_message())
             return redirect("spreadsheet-upload", pk=record.pk)
     history = Paginator(_visible_uploads(request.user), 20).get_page(request.GET.get("page"))
     return render(
@@ -90,12 +97,40 @@ def download_matrix(request):
     return response
 
 
+def _column_choices(preview: dict) -> list[dict]:
+    """For the correction form: per sheet, each column the importer uses with the column it
+    took (if any) and every header cell of the sheet to choose from."""
+    forms = []
+    for number, (name, columns) in enumerate(preview.get("columns", {}).items()):
+        cells = columns.get("cells", [])
+        chosen = {c["key"]: c["index"] for c in cells if c.get("key")}
+        fields = [
+            {
+                "key": key,
+                "label": FIELD_LABELS[key],
+                "name": f"col-{number}-{key}",
+                "chosen": chosen.get(key),
+                "cell": next((c for c in cells if c["index"] == chosen.get(key)), None),
+            }
+            for key in USED
+        ]
+        unused = [c for c in cells if not c.get("key") and c.get("header")]
+        forms.append(
+            {"number": number, "sheet": name, "header_row": columns.get("header_row"),
+             "fields": fields, "cells": cells, "unused": unused}
+        )  # fmt: skip
+    return forms
+
+
 @workspace_view
 def upload_detail(request, pk):
     upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
-    preview = upload.preview or {}
+    preview = localise_preview(upload.preview or {})
     changes = preview.get("changes", [])
-    labels = dict(Status.choices)
+    tally = preview.get("tally") or {}
+    problem_rows = tally.get("problem_rows", len(preview.get("problems", [])))
+    open_ = upload.state == SpreadsheetUpload.State.PREVIEWED
+    blocked = bool(preview.get("file_problems"))
     return render(
         request,
         "commitments/upload.html",
@@ -103,35 +138,75 @@ def upload_detail(request, pk):
             "upload": upload,
             "preview": preview,
             "changes": changes,
+            "tally": tally,
+            "problem_rows": problem_rows,
             "close": [c for c in changes if c["match"] == "close"],
-            "labels": labels,
-            "can_apply": upload.state == SpreadsheetUpload.State.PREVIEWED
-            and not preview.get("file_problems")
-            and bool(changes),
+            "column_forms": _column_choices(preview) if open_ else [],
+            "can_apply": open_ and not blocked and not problem_rows and bool(changes),
+            "can_apply_valid": open_ and not blocked and bool(problem_rows) and bool(changes),
         },
     )
+
+
+def _confirmed(request) -> set[str]:
+    return {value for value in request.POST.getlist("confirm") if value}
 
 
 @require_POST
 @workspace_view
 def upload_apply(request, pk):
     upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
-    if request.POST.get("action") == "cancel":
+    action = request.POST.get("action")
+    if action == "cancel":
         importer.cancel(upload, user=request.user)
         messages.info(request, _("Upload cancelled: nothing was written."))
         return redirect("spreadsheets")
-    confirmed = {int(r) for r in request.POST.getlist("confirm") if r.isdigit()}
     try:
-        count = importer.apply(upload, user=request.user, confirmed=confirmed)
-    except ValidationError as exc:
-        messages.error(
-            request, _("Nothing was written. %(reason)s") % {"reason": " ".join(exc.messages)}
+        count = importer.apply(
+            upload,
+            user=request.user,
+            confirmed=_confirmed(request),
+            skip_problems=action == "apply_valid",
         )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
         if is_secretariat(request.user):
-            messages.success(request, _("%(n)d statuses recorded and approved.") % {"n": count})
+            text = ngettext(
+                "%(n)d status recorded and approved.",
+                "%(n)d statuses recorded and approved.",
+                count,
+            )
         else:
-            messages.success(request, _("%(n)d statuses submitted for review.") % {"n": count})
+            text = ngettext(
+                "%(n)d status submitted for review.", "%(n)d statuses submitted for review.", count
+            )
+        messages.success(request, text % {"n": count})
+    return redirect("spreadsheet-upload", pk=upload.pk)
+
+
+@require_POST
+@workspace_view
+def upload_columns(request, pk):
+    """The person's correction of which column is which: read the kept file again."""
+    upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
+    columns = (upload.preview or {}).get("columns", {})
+    choice: dict[str, dict] = {}
+    for number, (name, sheet) in enumerate(columns.items()):
+        taken = {c["key"]: c["index"] for c in sheet.get("cells", []) if c.get("key")}
+        for key in USED:
+            value = request.POST.get(f"col-{number}-{key}")
+            if value is None:
+                continue
+            index = int(value) if value.isdigit() else None
+            if index != taken.get(key):  # only what the person changed counts as chosen
+                choice.setdefault(name, {})[key] = index
+    try:
+        importer.correct_columns(upload, user=request.user, columns=choice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("The file was read again with the columns you chose."))
     return redirect("spreadsheet-upload", pk=upload.pk)
 
 
@@ -145,45 +220,36 @@ def upload_file(request, pk):
 
 @workspace_view
 def export_commitments(request, fmt):
-    """The workspace list, with its filters, as .xlsx or .csv."""
+    """The workspace list, with its filters, in the matrix's format (.xlsx or .csv): the same
+    columns as the matrix, so the file uploads back as it is (to the period it names)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = CommitmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    period = filters.get("period")
-    rows = selectors.workspace_list(filters, period, request.user)
-    header = [
-        _("Code"),
-        _("Country"),
-        _("Focus area"),
-        _("Pillar"),
-        _("Commitment"),
-        _("Status"),
-        _("Status label"),
-        _("Period of the status"),
-        _("Awaiting review"),
-    ]
-    labels = dict(Status.choices)
-    data = [
-        [
-            c.code,
-            c.country.iso3,
-            c.focus_area.code,
-            c.pillar.number,
-            c.text,
-            c.current_status,
-            labels.get(c.current_status, _("Not reported")),
-            c.current_period or "",
-            _("yes") if c.has_pending else "",
-        ]
-        for c in rows
-    ]
-    stamp = period.code if period else "latest"
-    if fmt == "csv":
-        response = HttpResponse(rows_to_csv(header, data), content_type=CSV_CONTENT_TYPE)
-    else:
-        response = HttpResponse(
-            rows_to_xlsx([(str(_("Commitments")), header, data)]), content_type=XLSX_CONTENT_TYPE
+    period = filters.get("period") or _default_period()
+    if period is None:
+        raise Http404
+    language = "en" if (get_language() or "es").startswith("en") else "es"
+    ids = list(
+        selectors.workspace_list(filters, filters.get("period"), request.user).values_list(
+            "pk", flat=True
         )
-    response["Content-Disposition"] = f'attachment; filename="commitments-{stamp}.{fmt}"'
+    )
+    order = {pk: position for position, pk in enumerate(ids)}
+    before = previous_period(period)
+    commitments = sorted(
+        matrix_commitments(period, before, Commitment.objects.filter(pk__in=ids)),
+        key=lambda c: order[c.pk],
+    )
+    if fmt == "csv":
+        data, content_type = (
+            build_matrix_csv(commitments, period, language, request.user),
+            CSV_CONTENT_TYPE,
+        )
+    else:
+        countries = sorted({c.country for c in commitments}, key=lambda c: c.iso3)
+        data = build_matrix(countries, period, language, request.user, commitments=commitments)
+        content_type = XLSX_CONTENT_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="commitments-{period.code}.{fmt}"'
     return response

@@ -152,10 +152,16 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
 
 class SpreadsheetUploadSerializer(serializers.ModelSerializer):
+    """An upload with its preview. Every message in ``preview`` (``problems``, ``ignored``,
+    ``file_problems``, each sheet's ``notes``) is a ``code`` with ``params`` plus its
+    ``message`` rendered in the request's language (``Accept-Language``)."""
+
     uploaded_by = serializers.CharField(
         source="user.username", read_only=True, default=None, allow_null=True
     )
     period = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    outcome = serializers.SerializerMethodField()
+    preview = serializers.SerializerMethodField()
 
     class Meta:
         model = SpreadsheetUpload
@@ -171,26 +177,56 @@ class SpreadsheetUploadSerializer(serializers.ModelSerializer):
             "unchanged",
             "problems",
             "applied",
+            "mode",
+            "skipped",
             "outcome",
+            "outcome_code",
+            "outcome_params",
             "finished_at",
+            "columns",
             "preview",
         ]
         read_only_fields = fields
 
+    def get_outcome(self, obj) -> str:
+        return obj.outcome_message()
+
+    @extend_schema_field(serializers.JSONField())
+    def get_preview(self, obj) -> dict:
+        from ..spreadsheets.messages import localise_preview
+
+        return localise_preview(obj.preview or {})
+
+
+class UploadPeriodField(serializers.SlugRelatedField):
+    """A period by its code; a locked one is refused with the reason, not "does not exist"."""
+
+    def to_internal_value(self, data):
+        period = super().to_internal_value(data)
+        if period.locked:
+            from ..spreadsheets.messages import render
+
+            raise serializers.ValidationError(render("period_locked", {"period": period.code}))
+        return period
+
 
 class SpreadsheetUploadCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The monitoring matrix, .xlsx or .ods, up to 5 MB.")
-    period = serializers.SlugRelatedField(
-        slug_field="code", queryset=ReportingPeriod.objects.filter(locked=False)
+    file = serializers.FileField(
+        help_text="The monitoring matrix (or a sheet of your own), .xlsx, .ods or .csv, up to 5 MB."
+    )
+    period = UploadPeriodField(
+        slug_field="code",
+        queryset=ReportingPeriod.objects.all(),
+        error_messages={"does_not_exist": _("Unknown reporting period: {value}")},
     )
 
 
 class ApplySerializer(serializers.Serializer):
     confirm = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.CharField(max_length=300),
         required=False,
         default=list,
-        help_text="Rows matched by a close text match that you confirm.",
+        help_text='Close text matches you confirm: their "ref" ("Matriz!12") or row number.',
     )
 
 
@@ -213,7 +249,47 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class ApplyRefusedSerializer(serializers.Serializer):
-    """409: the upload cannot be applied (already applied, cancelled, stale); nothing written."""
+    """409: the upload cannot be applied (already applied, cancelled, problems listed, stale) or
+    its columns cannot be changed any more; nothing was written."""
 
     detail = serializers.CharField()
-    upload = SpreadsheetUploadSerializer()
+    code = serializers.CharField(allow_null=True, required=False)
+    upload = SpreadsheetUploadSerializer(required=False)
+
+
+class ColumnsSerializer(serializers.Serializer):
+    """The person's correction of which column is which, for one sheet of the preview."""
+
+    sheet = serializers.CharField(
+        required=False,
+        help_text="The sheet's name (default: the first sheet with data in the preview).",
+    )
+    columns = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True, max_length=3),
+        help_text='Column key → column letter, e.g. {"narrative": "D", "evidence_url": null} '
+        "(null or empty: not in the file). Keys: code, text, status, narrative, evidence_url, "
+        "version.",
+    )
+
+    def validate(self, data):
+        from openpyxl.utils import column_index_from_string
+
+        from ..spreadsheets.formats import USED
+
+        choice = {}
+        for key, letter in data["columns"].items():
+            if key not in USED:
+                raise serializers.ValidationError(
+                    {"columns": [_("Unknown column key: %(key)s") % {"key": key}]}
+                )
+            if not letter:
+                choice[key] = None
+                continue
+            try:
+                choice[key] = column_index_from_string(letter.strip().upper()) - 1
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"columns": [_("Not a column letter: %(value)s") % {"value": letter}]}
+                ) from None
+        data["choice"] = choice
+        return data

@@ -28,6 +28,7 @@ from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
     ApplyRefusedSerializer,
     ApplySerializer,
+    ColumnsSerializer,
     CommitmentDetailSerializer,
     CommitmentSerializer,
     ConflictSerializer,
@@ -188,8 +189,10 @@ class SpreadsheetUploadViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Upload a monitoring matrix (multipart ``file`` and ``period``) to get its preview;
-    nothing is written until ``apply``, which writes every valid change or none. National
-    teams see their own uploads, the secretariat all of them."""
+    nothing is written until ``apply``, which writes every change or none (refused while the
+    preview lists a problem), or ``apply-valid-rows``, which skips the listed rows and records
+    that choice. ``columns`` corrects which column is which. National teams see their own
+    uploads, the secretariat all of them."""
 
     serializer_class = SpreadsheetUploadSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -223,7 +226,34 @@ class SpreadsheetUploadViewSet(
             source=Source.API,
         )
         status_code = 201 if record.state != SpreadsheetUpload.State.REJECTED else 400
-        return Response(SpreadsheetUploadSerializer(record).data, status=status_code)
+        return Response(self._data(record), status=status_code)
+
+    def _data(self, upload):
+        return SpreadsheetUploadSerializer(upload, context=self.get_serializer_context()).data
+
+    def _apply(self, request, *, skip_problems: bool):
+        upload = self.get_object()
+        body = ApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            importer.apply(
+                upload,
+                user=request.user,
+                confirmed=set(body.validated_data["confirm"]),
+                skip_problems=skip_problems,
+            )
+        except DjangoValidationError as exc:
+            upload.refresh_from_db()
+            return Response(
+                {
+                    "detail": " ".join(exc.messages),
+                    "code": getattr(exc, "code", None),
+                    "upload": self._data(upload),
+                },
+                status=409,
+            )
+        upload.refresh_from_db()
+        return Response(self._data(upload))
 
     @extend_schema(
         request=ApplySerializer,
@@ -231,22 +261,47 @@ class SpreadsheetUploadViewSet(
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
+        """Write every change of the preview, or nothing: refused (409) while the preview lists
+        any problem or an unconfirmed close match."""
+        return self._apply(request, skip_problems=False)
+
+    @extend_schema(
+        request=ApplySerializer,
+        responses={200: SpreadsheetUploadSerializer, 409: ApplyRefusedSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="apply-valid-rows")
+    def apply_valid_rows(self, request, pk=None):
+        """Write the valid rows and skip the rows the preview lists as problems (and close
+        matches not confirmed). The upload records this choice (``mode``, ``skipped``)."""
+        return self._apply(request, skip_problems=True)
+
+    @extend_schema(
+        request=ColumnsSerializer,
+        responses={200: SpreadsheetUploadSerializer, 409: ApplyRefusedSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def columns(self, request, pk=None):
+        """Correct which column is which and read the kept file again (a new preview)."""
         upload = self.get_object()
-        body = ApplySerializer(data=request.data)
+        body = ColumnsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        sheets = list((upload.preview or {}).get("columns", {}))
+        sheet = body.validated_data.get("sheet") or (sheets[0] if sheets else None)
+        if sheet not in sheets:
+            raise ValidationError(
+                {"sheet": [_("No such sheet in this preview: %(name)s") % {"name": sheet}]}
+            )
         try:
-            importer.apply(upload, user=request.user, confirmed=set(body.validated_data["confirm"]))
+            importer.correct_columns(
+                upload, user=request.user, columns={sheet: body.validated_data["choice"]}
+            )
         except DjangoValidationError as exc:
-            upload.refresh_from_db()
             return Response(
-                {
-                    "detail": " ".join(exc.messages),
-                    "upload": SpreadsheetUploadSerializer(upload).data,
-                },
+                {"detail": " ".join(exc.messages), "code": getattr(exc, "code", None)},
                 status=409,
             )
         upload.refresh_from_db()
-        return Response(SpreadsheetUploadSerializer(upload).data)
+        return Response(self._data(upload))
 
     @extend_schema(request=None, responses={200: SpreadsheetUploadSerializer})
     @action(detail=True, methods=["post"])
@@ -254,4 +309,4 @@ class SpreadsheetUploadViewSet(
         upload = self.get_object()
         importer.cancel(upload, user=request.user)
         upload.refresh_from_db()
-        return Response(SpreadsheetUploadSerializer(upload).data)
+        return Response(self._data(upload))

@@ -24,6 +24,20 @@ from .audit import event
 from .locking import lock_commitments, share_period
 
 
+class Problem(str):
+    """A broken rule: its message in the active language (so callers use it as text), plus a
+    ``code`` and ``params`` so that a stored copy (a spreadsheet preview) can be shown later
+    in the reader's language."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, message, /, **params):
+        problem = super().__new__(cls, str(message))
+        problem.code, problem.params = code, params
+        return problem
+
+
 class PeriodLocked(ValidationError):
     """The period is locked: nothing in it may change."""
 
@@ -59,18 +73,30 @@ class Conflict(Exception):
         )
 
 
-def no_row_message(code: str, period: str) -> str:
-    return _(
-        "There is no status for %(code)s in %(period)s yet, so the version your change is "
-        "based on cannot be right (it must be 0). Reload the page and save again."
-    ) % {"code": code, "period": period}
+def no_row_message(code: str, period: str) -> Problem:
+    return Problem(
+        "version_no_row",
+        _(
+            "There is no status for %(code)s in %(period)s yet, so the version your change is "
+            "based on cannot be right (it must be 0). Reload the page and save again."
+        )
+        % {"code": code, "period": period},
+        code=code,
+        period=period,
+    )
 
 
-def narrative_too_long_message(length: int) -> str:
-    return _(
-        "The narrative has %(length)d characters; the limit is %(max)d. Shorten it, and put "
-        "longer documents in the evidence."
-    ) % {"length": length, "max": StatusUpdate.NARRATIVE_MAX_LENGTH}
+def narrative_too_long_message(length: int) -> Problem:
+    return Problem(
+        "narrative_too_long",
+        _(
+            "The narrative has %(length)d characters; the limit is %(max)d. Shorten it, and put "
+            "longer documents in the evidence."
+        )
+        % {"length": length, "max": StatusUpdate.NARRATIVE_MAX_LENGTH},
+        length=length,
+        max=StatusUpdate.NARRATIVE_MAX_LENGTH,
+    )
 
 
 def current_version(commitment: Commitment, period: ReportingPeriod) -> StatusUpdate | None:
@@ -113,8 +139,9 @@ class ChangesRefused(ValidationError):
 
 def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user, lock=False):
     """Validate changes against the rules without writing. Returns (errors, conflicts, latest,
-    before): per-commitment messages, conflicting rows, the newest row per commitment in the
-    period and the approved status shown before. A constant number of queries.
+    before): per-commitment messages (``Problem``: text with a code), conflicting rows, the
+    newest row per commitment in the period and the approved status shown before. A constant
+    number of queries.
 
     Rules: the user may record for the commitment's country; the period is open; the status is
     on the scale; a change of status needs a narrative; each commitment once; ``base_version``
@@ -151,11 +178,15 @@ def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user,
         commitment = change.commitment
         problems = []
         if not can_record(user, commitment.country_id):
-            problems.append(_("You may only record statuses for your own country."))
+            problems.append(
+                Problem("not_your_country", _("You may only record statuses for your own country."))
+            )
         if change.status not in Status.values:
-            problems.append(_("Status must be a whole number from 0 to 5."))
+            problems.append(
+                Problem("status_invalid", _("Status must be a whole number from 0 to 5."))
+            )
         if commitment.pk in seen:
-            problems.append(_("This commitment appears more than once."))
+            problems.append(Problem("repeated", _("This commitment appears more than once.")))
         seen.add(commitment.pk)
         if len(change.narrative) > StatusUpdate.NARRATIVE_MAX_LENGTH:
             problems.append(narrative_too_long_message(len(change.narrative)))
@@ -167,7 +198,14 @@ def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user,
                 conflicts[commitment.code] = newest
                 problems.append(str(Conflict(newest)))
         elif change.status != before.get(commitment.pk) and not change.narrative.strip():
-            problems.append(_("Explain the change of status in the narrative."))
+            problems.append(
+                Problem(
+                    "narrative_required",
+                    _("Explain the change of status in the narrative."),
+                    old=before.get(commitment.pk),
+                    new=change.status,
+                )
+            )
         if problems:
             errors[commitment.code] = problems
     return errors, conflicts, latest, before

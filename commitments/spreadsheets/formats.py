@@ -1,130 +1,298 @@
-"""What the matrix looks like and how real spreadsheets are read: headers in English and
-Spanish, statuses written the many ways people write them, and the template's identity."""
+"""What the matrix looks like and how real spreadsheets are read: one column definition for
+every export and upload, headers recognised as people write them (English or Spanish, with
+variants), and statuses written the many ways people write them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
-
-from django.utils.translation import gettext_noop
+from dataclasses import dataclass
 
 from ..models import Status
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 META_SHEET = "_mirps"
 DATA_SHEET = {"en": "Matrix", "es": "Matriz"}
+INSTRUCTIONS_SHEET = {"en": "Instructions", "es": "Instrucciones"}
 
-# Column keys, in the template's order, with their header in each language.
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    en: str  # "{previous}" and "{period}" are filled in with period codes
+    es: str
+    width: int
+    input: bool = False  # the person fills it in
+    hidden: bool = False
+
+    def title(self, language: str, period: str, previous: str) -> str:
+        label = self.en if language == "en" else self.es
+        return label.format(period=period, previous=previous)
+
+
+# The one format: the matrix to fill in, its export and the workspace list export all write
+# these columns, and the importer reads them back (in any order, in either language).
 COLUMNS = [
-    ("code", "Code", "Código"),
-    ("country", "Country", "País"),
-    ("focus_area", "Focus area", "Área de enfoque"),
-    ("pillar", "Pillar", "Pilar"),
-    ("text", "Commitment", "Compromiso"),
-    ("previous", "Status as of {period}", "Estado al cierre de {period}"),
-    ("status", "New status", "Nuevo estado"),
-    ("narrative", "Narrative", "Narrativa"),
-    ("evidence_url", "Evidence link", "Enlace a la evidencia"),
-    ("version", "Version", "Versión"),
+    Column("code", "Code", "Código", 13),
+    Column("country", "Country", "País", 12),
+    Column("focus_area", "Focus area", "Área de enfoque", 16),
+    Column("pillar", "Pillar", "Pilar", 8),
+    Column("text", "Commitment", "Compromiso", 70),
+    Column("previous", "Status as of {previous}", "Estado al cierre de {previous}", 22),
+    Column("status", "New status ({period})", "Nuevo estado ({period})", 30, input=True),
+    Column("narrative", "Narrative", "Narrativa", 50, input=True),
+    Column("evidence_url", "Evidence link", "Enlace a la evidencia", 30, input=True),
+    Column("review", "Review ({period})", "Revisión ({period})", 24),
+    Column("version", "Version", "Versión", 9, hidden=True),
 ]
+COLUMN_KEYS = [c.key for c in COLUMNS]
+# What the importer uses; the other columns are read for people and recognised only so that
+# they are not mistaken for one of these.
+USED = ("code", "text", "status", "narrative", "evidence_url", "version")
 
-# Header aliases (normalised: lower case, no accents, single spaces). Exact matches first;
-# then the prefixes, so "Status as of 2024" is the previous status, not the new one.
-HEADER_ALIASES = {
-    "code": {"code", "codigo", "commitment code", "codigo del compromiso", "id", "ref"},
-    "country": {"country", "pais", "iso3"},
-    "focus_area": {"focus area", "area de enfoque", "area", "sector"},
-    "pillar": {"pillar", "pilar"},
-    "text": {
-        "commitment",
-        "compromiso",
-        "commitment text",
-        "texto",
-        "texto del compromiso",
-        "text",
-        "descripcion",
-        "description",
-    },
-    "status": {
-        "new status",
-        "nuevo estado",
-        "status",
-        "estado",
-        "semaforo",
-        "traffic light",
-        "estado nuevo",
-        "avance",
-        "progress",
-        "nivel",
-        "level",
-    },
-    "narrative": {
-        "narrative",
-        "narrativa",
-        "comments",
-        "comentarios",
-        "observaciones",
-        "comment",
-        "comentario",
-        "notes",
-        "notas",
-        "explanation",
-        "explicacion",
-    },
-    "evidence_url": {
-        "evidence link",
-        "enlace a la evidencia",
-        "evidence",
-        "evidencia",
-        "link",
-        "enlace",
-        "url",
-        "medio de verificacion",
-        "means of verification",
-    },
-    "version": {"version"},
-}
-HEADER_PREFIXES = {
-    "previous": (
-        "status as of",
-        "estado al cierre",
-        "previous status",
-        "estado anterior",
-        "current status",
-        "estado actual",
-    ),
-    "status": ("new status", "nuevo estado"),
-}
+# --------------------------------------------------------------------------------------------
+# Headers
 
-LABELS = {
-    0: ("not started", "no iniciado"),
-    1: ("started and being implemented", "iniciado y en implementacion", "started", "iniciado"),
-    2: ("being implemented (40%)", "en implementacion (40%)"),
-    3: ("being implemented (60%)", "en implementacion (60%)"),
-    4: ("being implemented (80%)", "en implementacion (80%)"),
-    5: ("completed", "completado", "complete", "cumplido", "finalizado"),
-}
+# Names per column, English and Spanish, as people write them (accents, case, plurals and
+# small words do not matter: both sides are normalised by ``header_tokens``). A header that is
+# exactly a name is recognised; then one that contains a name (the longest name wins: "Código
+# del compromiso" is the code, not the commitment); then one that is close to a name.
+NAMES = {
+    "code": [
+        "code", "codigo", "cod", "commitment code", "codigo compromiso", "id", "identifier",
+        "identificador", "ref", "reference", "referencia", "clave", "codigo mirps",
+    ],
+    "country": ["country", "pais", "iso3", "iso", "country code", "codigo pais"],
+    "focus_area": [
+        "focus area", "area enfoque", "area", "sector", "area tematica", "thematic area",
+        "ambito",
+    ],
+    "pillar": ["pillar", "pilar", "objective", "objetivo", "objetivo estrategico"],
+    "text": [
+        "commitment", "compromiso", "commitment text", "texto compromiso", "texto", "text",
+        "descripcion", "description", "nombre compromiso", "descripcion compromiso",
+        "accion", "action", "medida", "commitment description",
+    ],
+    "previous": [
+        "status as", "estado cierre", "previous status", "estado anterior", "last status",
+        "ultimo estado", "status before", "estado previo", "approved status",
+        "estado aprobado", "prior status", "status end", "estado aprobado anterior",
+    ],
+    "status": [
+        "new status", "nuevo estado", "estado nuevo", "status", "estado", "semaforo",
+        "traffic light", "nivel", "level", "avance", "progress", "estado avance",
+        "nivel avance", "grado avance", "porcentaje avance", "porcentaje", "percentage",
+        "calificacion", "rating", "score", "puntaje", "valoracion", "estado implementacion",
+        "implementation status", "estatus", "progress level", "estado compromiso",
+        "commitment status", "nivel cumplimiento", "cumplimiento", "compliance", "new level",
+        "nuevo nivel", "status update", "progress status",
+    ],
+    "narrative": [
+        "narrative", "narrativa", "comments", "comentario", "comment", "observacion",
+        "notes", "nota", "explanation", "explicacion", "justificacion", "justification",
+        "descripcion avance", "description progress", "progress description",
+        "progress narrative", "narrativa avance", "detalle", "details", "detalle avance",
+        "remarks", "acciones realizadas", "actions taken", "avances realizados", "logros",
+        "achievements", "resultados", "results", "que se hizo", "what was done",
+        "descripcion realizado", "progress made", "progress comments", "progress notes",
+    ],
+    "evidence_url": [
+        "evidence link", "enlace evidencia", "evidence", "evidencia", "link", "enlace", "url",
+        "medio verificacion", "means verification", "fuente verificacion",
+        "source verification", "verificacion", "verification", "soporte",
+        "documento respaldo", "respaldo", "supporting document", "hipervinculo",
+        "hyperlink", "vinculo", "web", "link evidencia", "evidence url",
+    ],
+    "review": [
+        "review", "revision", "estado revision", "review state", "review status",
+        "awaiting review", "pendiente revision", "en revision",
+    ],
+    "version": ["version"],
+}  # fmt: skip
+# "Estado actual" is the previous status in the matrix, but in a sheet with no other status
+# column it is the status being reported.
+WEAK_PREVIOUS = ["current status", "estado actual", "situacion actual", "current level"]
+# When a header contains names of two columns equally well, the one earlier here wins: "Estado
+# del compromiso" is a status, "Comentarios sobre el avance" a narrative.
+PRIORITY = [
+    "version",
+    "previous",
+    "review",
+    "evidence_url",
+    "narrative",
+    "code",
+    "country",
+    "focus_area",
+    "pillar",
+    "status",
+    "text",
+]
+SMALL_WORDS = {
+    "de", "del", "la", "las", "el", "los", "lo", "al", "a", "en", "y", "e", "o", "u", "por",
+    "para", "con", "sobre", "su", "sus", "of", "the", "an", "in", "on", "and", "or", "for",
+    "to", "by", "with", "per", "at", "this", "este", "esta",
+}  # fmt: skip
+SIMILAR = 0.8  # similarity (0-1) from which an unrecognised header is taken for a name
+_BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
+_PERIOD = re.compile(r"\b(\d{4}(?:-H[12])?)\b", re.IGNORECASE)
 
 
 def normalise(text) -> str:
-    """Lower case, accents removed, whitespace collapsed: for comparing headers and labels."""
+    """Lower case, accents removed, whitespace collapsed: for comparing texts and labels."""
     text = unicodedata.normalize("NFKD", str(text or ""))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def header_key(value) -> str | None:
-    name = normalise(value).rstrip(":*").strip()
-    if not name:
-        return None
-    for key, prefixes in HEADER_PREFIXES.items():
-        if name.startswith(prefixes):
-            return key
-    for key, aliases in HEADER_ALIASES.items():
-        if name in aliases:
-            return key
+def _canon(token: str) -> str:
+    """A word without its plural ending, so "comentarios" is "comentario"."""
+    if token.endswith("s") and len(token) > 3:
+        token = token[:-1]
+    if token.endswith("e") and len(token) > 4:
+        token = token[:-1]
+    return token
+
+
+def header_tokens(value) -> tuple[str, ...]:
+    """The words of a header that matter: accents, case, line breaks, punctuation, numbering,
+    notes in brackets ("(0-5)", "(%)", "(2025)") and small words removed."""
+    text = normalise(_BRACKETS.sub(" ", str(value or "")))
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    while words and words[0].isdigit() and len(words) > 1:  # "7. Narrativa"
+        words.pop(0)
+    return tuple(_canon(w) for w in words if w not in SMALL_WORDS)
+
+
+def header_period(value) -> str | None:
+    """The period a header names in brackets, as in "New status (2025)"."""
+    for note in _BRACKETS.findall(str(value or "")):
+        match = _PERIOD.search(note)
+        if match:
+            return match.group(1).upper()
     return None
+
+
+_NAME_TOKENS = {key: [header_tokens(name) for name in names] for key, names in NAMES.items()} | {
+    "_weak_previous": [header_tokens(name) for name in WEAK_PREVIOUS]
+}
+
+
+def _contains(tokens: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """Whether the words of ``name`` appear in ``tokens`` in order (others may come between)."""
+    position = 0
+    for word in name:
+        try:
+            position = tokens.index(word, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Guess:
+    key: str
+    score: float  # 1: a name; 0.6-0.95: contains a name (longer names score higher); <0.5
+    how: str  # "name", "phrase", "similar"
+
+
+def guesses(value) -> list[Guess]:
+    """Every column this header could be, best first."""
+    tokens = header_tokens(value)
+    if not tokens:
+        return []
+    found: dict[str, Guess] = {}
+
+    def offer(key, score, how):
+        if key not in found or found[key].score < score:
+            found[key] = Guess(key, score, how)
+
+    for key, names in _NAME_TOKENS.items():
+        target = "previous" if key == "_weak_previous" else key
+        for name in names:
+            if tokens == name:
+                offer(target, 1.0, "name")
+            elif _contains(tokens, name):
+                offer(target, min(0.5 + 0.1 * len(name), 0.95), "phrase")
+    if not found:
+        joined = " ".join(tokens)
+        for key, names in _NAME_TOKENS.items():
+            target = "previous" if key == "_weak_previous" else key
+            for name in names:
+                ratio = difflib.SequenceMatcher(None, joined, " ".join(name)).ratio()
+                if ratio >= SIMILAR:
+                    offer(target, 0.45 * ratio, "similar")
+                if len(name) == 1 and len(name[0]) >= 5:
+                    for token in tokens:
+                        ratio = difflib.SequenceMatcher(None, token, name[0]).ratio()
+                        if ratio >= SIMILAR + 0.05:
+                            offer(target, 0.4 * ratio, "similar")
+    return sorted(found.values(), key=lambda g: (-g.score, PRIORITY.index(g.key)))
+
+
+def header_key(value) -> str | None:
+    """The column a header names on its own, or None (what ``guesses`` puts first)."""
+    found = guesses(value)
+    return found[0].key if found else None
+
+
+@dataclass(frozen=True)
+class Mapped:
+    key: str
+    index: int  # 0-based column
+    header: str
+    how: str  # "name", "phrase", "similar", "chosen" (by the person, in the preview)
+    score: float
+
+
+def map_columns(headers: list) -> dict[str, Mapped]:
+    """Which column is which in a header row: each column for at most one key and each key
+    from at most one column, the strongest matches first (ties: the leftmost column)."""
+    offers = []
+    for index, value in enumerate(headers):
+        if not isinstance(value, str):
+            continue
+        for guess in guesses(value):
+            offers.append((-guess.score, PRIORITY.index(guess.key), index, guess))
+    offers.sort(key=lambda o: o[:3])
+    taken: set[int] = set()
+    mapped: dict[str, Mapped] = {}
+    for _score, _priority, index, guess in offers:
+        if guess.key in mapped or index in taken:
+            continue
+        taken.add(index)
+        header = str(headers[index])
+        mapped[guess.key] = Mapped(guess.key, index, header, guess.how, guess.score)
+    previous = mapped.get("previous")
+    if "status" not in mapped and previous is not None:
+        tokens = header_tokens(previous.header)
+        if any(_contains(tokens, name) for name in _NAME_TOKENS["_weak_previous"]):
+            mapped["status"] = Mapped("status", previous.index, previous.header, "phrase", 0.7)
+            del mapped["previous"]
+    return mapped
+
+
+def is_header(mapped: dict[str, Mapped]) -> bool:
+    return "status" in mapped and ("code" in mapped or "text" in mapped)
+
+
+# --------------------------------------------------------------------------------------------
+# Statuses
+
+LABELS = {
+    0: ("not started", "no iniciado", "sin iniciar", "no ha iniciado"),
+    1: ("started and being implemented", "iniciado y en implementacion", "started", "iniciado"),
+    2: ("being implemented (40%)", "en implementacion (40%)"),
+    3: ("being implemented (60%)", "en implementacion (60%)"),
+    4: ("being implemented (80%)", "en implementacion (80%)"),
+    5: ("completed", "completado", "complete", "cumplido", "finalizado", "done", "concluido"),
+}
+# What people write in a status cell to say "nothing to report": the same as an empty cell.
+NOTHING = {
+    "sin reporte", "not reported", "no reportado", "n/a", "na", "n/d", "nd", "-", "--",
+    "—", "–", "no aplica", "not applicable", "sin informacion", "no information",
+}  # fmt: skip
 
 
 def status_choice_label(value: int, language: str) -> str:
@@ -136,41 +304,45 @@ def status_choice_label(value: int, language: str) -> str:
 
 
 class StatusUnreadable(ValueError):
-    pass
+    """A status cell that is not a level: ``code`` names why (a message code)."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
 
 
 _PERCENT = re.compile(r"^(\d{1,3})(?:[.,]0+)?\s*%$")
-_LEADING = re.compile(r"^([0-5])(?:[.,]0+)?(?:\s*(?:[-–·:|]|\(|$).*)?$")
+_LEADING = re.compile(r"^([0-5])(?:[.,]0+)?(?:\s*(?:[-–·:|/]|\(|$).*)?$")
 
 
 def parse_status(value) -> int | None:
     """A status from a cell: 3, 3.0, "3", "3 - 60%", "60%", 0.6 (a cell formatted as
-    percent), or a label in English or Spanish. None for an empty cell.
+    percent), or a label in English or Spanish. None for an empty cell (or "not reported").
 
-    Raises StatusUnreadable with a reason for anything else (dates, out-of-range numbers…).
+    Raises StatusUnreadable with a code for anything else (dates, out-of-range numbers…).
     """
     if value is None:
         return None
     if isinstance(value, bool):
-        raise StatusUnreadable(gettext_noop("not a status"))
+        raise StatusUnreadable("status_unknown")
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise StatusUnreadable(gettext_noop("a date where a status belongs"))
+        raise StatusUnreadable("status_date")
     if isinstance(value, int | float):
         number = float(value)
         if number.is_integer() and 0 <= number <= 5:
             return int(number)
         if 0 < number < 1 and abs(number * 5 - round(number * 5)) < 1e-9:
             return round(number * 5)  # 0.6: a percentage stored as a fraction
-        raise StatusUnreadable(gettext_noop("out of range: use 0 to 5"))
+        raise StatusUnreadable("status_out_of_range")
     text = normalise(value)
-    if not text:
+    if not text or text in NOTHING:
         return None
     match = _PERCENT.match(text)
     if match:
         percent = int(match.group(1))
         if percent % 20 == 0 and percent <= 100:
             return percent // 20
-        raise StatusUnreadable(gettext_noop("percentages must be 0%, 20%, 40%, 60%, 80% or 100%"))
+        raise StatusUnreadable("status_percent")
     match = _LEADING.match(text)
     if match:
         return int(match.group(1))
@@ -178,5 +350,5 @@ def parse_status(value) -> int | None:
         if text in labels:
             return level
     if re.match(r"^-?\d+([.,]\d+)?$", text):
-        raise StatusUnreadable(gettext_noop("out of range: use 0 to 5"))
-    raise StatusUnreadable(gettext_noop("not a status on the 0-5 scale"))
+        raise StatusUnreadable("status_out_of_range")
+    raise StatusUnreadable("status_unknown")

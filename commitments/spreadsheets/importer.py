@@ -1,64 +1,248 @@
 """Preview and apply an uploaded monitoring matrix.
 
-``preview`` reads the file (see ``reading``), finds the header row (English or Spanish, any
-column order, after title rows), matches each row to a commitment by code (or, in a sheet with
-no codes, by its text, exactly or closely) and checks every row against the same rules as the
-browser (``services.check_changes``). It writes nothing but the upload's log. ``apply`` writes
-the valid changes of a preview in one transaction (``services.record_many``), or none.
+``preview`` reads the file (see ``reading``) and accounts for all of it: every sheet gets a
+role (data, the matrix's instructions or metadata, hidden, no header, empty) and every row with
+data below a header ends in exactly one of *changed*, *unchanged*, *problem* or *ignored with a
+reason*, so the tally adds up. Headers are recognised as people write them (``formats``); the
+preview says which column was taken for what and the person may correct it (``columns``), which
+reads the kept file again. Rows are matched by code (or, without codes, by their text, exactly
+or closely) and checked against the same rules as the browser (``services.check_changes``).
+Every message is a code with parameters (``messages``), rendered in the reader's language.
+
+``apply`` is all or nothing: it refuses while the preview lists any problem, unless the person
+chooses to apply the valid rows and skip the listed ones (recorded on the upload). It writes
+through ``services.record_many`` in one transaction.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .. import services
-from ..models import Commitment, ReportingPeriod, Source, SpreadsheetUpload
+from ..models import Commitment, ReportingPeriod, Source, SpreadsheetUpload, StatusUpdate
 from ..permissions import can_record, is_secretariat
-from .formats import META_SHEET, StatusUnreadable, header_key, normalise, parse_status
-from .reading import Formula, Rejected, Sheet, read
+from .formats import (
+    INSTRUCTIONS_SHEET,
+    META_SHEET,
+    USED,
+    Mapped,
+    StatusUnreadable,
+    header_period,
+    is_header,
+    map_columns,
+    normalise,
+    parse_status,
+)
+from .messages import render
+from .reading import Formula, Rejected, Row, Sheet, read
 
-HEADER_SEARCH_ROWS = 30
+PREVIEW_FORMAT = 2
+HEADER_SEARCH_ROWS = 30  # rows with data searched for the header, per sheet
 CLOSE_MATCH = 0.85  # similarity (0-1) from which a text is offered as a close match
-USED = ("code", "text", "status", "narrative", "evidence_url", "version")
+_CODE = re.compile(r"^([A-Z]{3})[\s_\-–—.]*([A-Z]{3})[\s_\-–—.]*(\d{1,3})$")
 
 
-def _problem(sheet, row, column, message) -> dict:
-    return {"sheet": sheet, "row": row, "column": column, "message": str(message)}
+def entry(what: str, **params) -> dict:
+    """A message as stored: its code and parameters (see ``messages``)."""
+    return {"code": what, "params": params}
+
+
+# --------------------------------------------------------------------------------------------
+# Reads of the database, one helper each (another module's selector may replace them)
+
+
+@dataclass(frozen=True)
+class Newest:
+    """The newest row for a commitment in a period, whatever its review state."""
+
+    pk: int
+    status: int
+    narrative: str
+    evidence_url: str
+    by: str
+    at: str
+
+
+def newest_in_period(commitment_ids, period) -> dict[int, Newest]:
+    """commitment id -> its newest row in ``period`` (any review state). One query."""
+    newest: dict[int, Newest] = {}
+    rows = (
+        StatusUpdate.objects.filter(commitment_id__in=list(commitment_ids), period=period)
+        .order_by("created_at", "id")
+        .values_list(
+            "commitment_id", "id", "status", "narrative", "evidence_url",
+            "created_by__username", "created_at",
+        )
+    )  # fmt: skip
+    for commitment_id, pk, status, narrative, evidence, by, at in rows:
+        when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+        newest[commitment_id] = Newest(pk, status, narrative, evidence, by or "?", when)
+    return newest
+
+
+def shown_before(commitment_ids, period) -> dict[int, int | None]:
+    """commitment id -> the approved status shown as of ``period`` (None: not reported)."""
+    return dict(
+        Commitment.objects.filter(pk__in=list(commitment_ids))
+        .with_current_status(period)
+        .values_list("pk", "current_status")
+    )
+
+
+def _rows_of_period(versions: set[int], period) -> dict[int, int]:
+    """Status-update id -> commitment id, for the ids written in version cells that belong to
+    ``period`` (to tell "someone recorded since" from "this cell was edited")."""
+    if not versions:
+        return {}
+    return dict(
+        StatusUpdate.objects.filter(pk__in=versions, period=period).values_list(
+            "pk", "commitment_id"
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets and columns
+
+
+@dataclass
+class SheetPlan:
+    sheet: Sheet
+    role: str  # data, meta, instructions, hidden, no_header, empty, chart
+    header_row: int | None = None
+    headers: list = field(default_factory=list)
+    columns: dict[str, Mapped] = field(default_factory=dict)
+
+    def letter(self, key: str) -> str:
+        return get_column_letter(self.columns[key].index + 1) if key in self.columns else ""
+
+
+def _header_candidate(sheet: Sheet):
+    """The header row of a sheet: the first of its first rows that names a status column
+    beside a code or text column; else the row naming most columns (for the person to
+    complete), else the first row with two texts."""
+    best, fallback = None, None
+    for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+        mapped = map_columns(row.values)
+        if is_header(mapped):
+            return row, mapped, True
+        if mapped and (best is None or len(mapped) > len(best[1])):
+            best = (row, mapped)
+        if fallback is None and sum(isinstance(v, str) for v in row.values) >= 2:
+            fallback = (row, mapped)
+    found = best or fallback
+    if found is None:
+        return None, {}, False
+    return found[0], found[1], False
+
+
+def _corrected(row: Row, mapped: dict[str, Mapped], choice: dict) -> dict[str, Mapped]:
+    """The mapping with the person's choices: ``{key: column index or None}``."""
+    mapped = dict(mapped)
+    for key, index in choice.items():
+        if key not in USED:
+            continue
+        mapped.pop(key, None)
+        if index is None or not isinstance(index, int) or index < 0:
+            continue
+        for other in [k for k, m in mapped.items() if m.index == index]:
+            del mapped[other]
+        header = row.values[index] if index < len(row.values) else None
+        mapped[key] = Mapped(key, index, "" if header is None else str(header), "chosen", 1.0)
+    return mapped
+
+
+def _is_instructions(sheet: Sheet) -> bool:
+    return sheet.name in INSTRUCTIONS_SHEET.values() and all(
+        len([v for v in row.values if v is not None]) <= 1 for row in sheet.rows
+    )
+
+
+def plan_sheets(sheets: list[Sheet], columns: dict | None) -> list[SheetPlan]:
+    plans = []
+    for sheet in sheets:
+        if sheet.kind == "chart":
+            plans.append(SheetPlan(sheet, "chart"))
+        elif sheet.name == META_SHEET:
+            plans.append(SheetPlan(sheet, "meta"))
+        elif sheet.hidden:
+            plans.append(SheetPlan(sheet, "hidden"))
+        elif not sheet.rows:
+            plans.append(SheetPlan(sheet, "empty"))
+        elif _is_instructions(sheet):
+            plans.append(SheetPlan(sheet, "instructions"))
+        else:
+            row, mapped, found = _header_candidate(sheet)
+            choice = (columns or {}).get(sheet.name)
+            if row is not None and choice:
+                mapped = _corrected(row, mapped, choice)
+                found = is_header(mapped)
+            plan = SheetPlan(sheet, "data" if found else "no_header")
+            if row is not None:
+                plan.header_row, plan.headers, plan.columns = row.number, row.values, mapped
+            plans.append(plan)
+    return plans
 
 
 def _meta(sheets: list[Sheet]) -> dict:
     for sheet in sheets:
         if sheet.name == META_SHEET:
-            return {str(r[0]): str(r[1]) for _n, r in sheet.rows if len(r) >= 2 and r[0]}
+            return {
+                str(r.values[0]): str(r.values[1])
+                for r in sheet.rows
+                if len(r.values) >= 2 and r.values[0] and r.values[1] is not None
+            }
     return {}
 
 
-def _find_header(sheets: list[Sheet]):
-    """The first sheet and row whose cells name a status column and a code or text column."""
-    for sheet in sheets:
-        if sheet.name == META_SHEET:
-            continue
-        for number, values in sheet.rows[:HEADER_SEARCH_ROWS]:
-            columns: dict[str, int] = {}
-            for index, value in enumerate(values):
-                key = header_key(value) if isinstance(value, str) else None
-                if key and key not in columns:
-                    columns[key] = index
-            if "status" in columns and ("code" in columns or "text" in columns):
-                return sheet, number, columns
-    return None, None, None
+# --------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass
+class Line:
+    """One row with data below a header, as read and then judged."""
+
+    sheet: str
+    row: int
+    hidden: bool
+    commitment: Commitment | None = None
+    match: str = "code"  # or "text", "close"
+    score: float = 1.0
+    status: int | None = None
+    narrative: str = ""
+    evidence: str = ""
+    version: int | None = None  # None: no version cell (or an empty one)
+    raw: tuple = ()  # (status, narrative, evidence) as written, to compare duplicates
+    shown: int | None = None  # the approved status shown before: the "old" of old → new
+    foreign: bool = False  # another country's commitment (the person may not record it)
+    problems: list[dict] = field(default_factory=list)
+    outcome: str = ""  # changed, unchanged, problem, ignored
+
+    @property
+    def ref(self) -> str:
+        return f"{self.sheet}!{self.row}"
+
+    def problem(self, column: str, what: str, **params) -> None:
+        self.problems.append(
+            {"sheet": self.sheet, "row": self.row, "column": column, "code": what,
+             "params": params}
+        )  # fmt: skip
 
 
 def _clean_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = str(value).strip()
     # an export neutralises text that could start a formula with an apostrophe: undo it
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
@@ -66,265 +250,439 @@ def _clean_text(value) -> str:
     return text
 
 
-def preview(data: bytes, *, user, period: ReportingPeriod) -> dict:
+def normal_code(value) -> str:
+    """A code as written ("gtm pro 1", "GTM_PRO_01") as the plans spell it ("GTM-PRO-01")."""
+    text = normalise(_clean_text(value)).upper()
+    match = _CODE.match(text)
+    if match:
+        return f"{match.group(1)}-{match.group(2)}-{int(match.group(3)):02d}"
+    return text
+
+
+def _shorten(value, length: int = 60) -> str:
+    text = str(value).replace("\n", " ").strip()
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _Matcher:
+    """Commitments by code and by text (the user's countries only, for texts)."""
+
+    def __init__(self, user):
+        self.user = user
+        commitments = list(Commitment.objects.select_related("country"))
+        self.by_code = {c.code: c for c in commitments}
+        allowed = [c for c in commitments if can_record(user, c.country_id)]
+        self.by_text = {normalise(c.text): c for c in allowed}
+        self.by_text.update({normalise(c.text_es): c for c in allowed if c.text_es})
+        self.texts = list(self.by_text)
+
+
+def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line:
+    """A row judged on its own: what it asks for, which commitment, its own problems (or why
+    it is ignored). What the database says about it is judged later, for all rows at once."""
+    columns = plan.columns
+    cells = {
+        key: (row.values[m.index] if m.index < len(row.values) else None)
+        for key, m in columns.items()
+    }
+    line = Line(plan.sheet.name, row.number, row.hidden)
+    if row.cut and all(v is None for v in row.values):
+        line.outcome, line.problems = "ignored", [entry("row_beyond_columns")]
+        return line
+    same = [
+        k for k, m in columns.items()
+        if cells.get(k) is not None and normalise(cells[k]) == normalise(m.header)
+    ]  # fmt: skip
+    if len(same) >= 2:
+        line.outcome, line.problems = "ignored", [entry("header_repeated")]
+        return line
+    for key in USED:
+        if key in columns and isinstance(cells.get(key), Formula):
+            line.problem(plan.letter(key), "formula", value=_shorten(cells[key], 40))
+    used = [columns[k].index + 1 for k in USED if k in columns]
+    for (min_col, min_row, max_col, max_row), ref in merged:
+        if min_row <= row.number <= max_row:
+            inside = [c for c in used if min_col <= c <= max_col]
+            if inside and (max_row > min_row or len(inside) > 1):
+                line.problem(get_column_letter(inside[0]), "merged", range=ref)
+                break
+
+    # what the row asks for
+    raw_status = cells.get("status")
+    if isinstance(raw_status, Formula):
+        line.status = -1  # something is there (reported above), not a status
+    else:
+        try:
+            line.status = parse_status(raw_status)
+        except StatusUnreadable as exc:
+            line.problem(plan.letter("status"), exc.code, value=_shorten(raw_status, 40))
+            line.status = -1  # something is there, unreadable
+    narrative = cells.get("narrative")
+    line.narrative = "" if isinstance(narrative, Formula) else _clean_text(narrative)
+    evidence = cells.get("evidence_url")
+    line.evidence = "" if isinstance(evidence, Formula) else _clean_text(evidence)
+    # what two rows for one commitment are compared by ("3" and "3 - 60%" are the same)
+    readable = line.status is not None and line.status >= 0
+    line.raw = (line.status if readable else _clean_text(raw_status), line.narrative, line.evidence)
+    wants = line.status is not None or line.narrative or line.evidence
+    if line.evidence:
+        try:
+            URLValidator(schemes=["http", "https"])(line.evidence)
+        except ValidationError:
+            line.problem(plan.letter("evidence_url"), "evidence_not_url",
+                         value=_shorten(line.evidence))  # fmt: skip
+    version = cells.get("version")
+    if version is not None and not isinstance(version, Formula) and str(version).strip():
+        try:
+            line.version = int(float(str(version).strip()))
+            if line.version < 0:
+                raise ValueError(version)
+        except (ValueError, OverflowError):
+            line.problem(plan.letter("version"), "version_unreadable", value=_shorten(version, 20))
+
+    # which commitment
+    code = normal_code(cells.get("code")) if "code" in columns else ""
+    text_value = cells.get("text")
+    if code and not isinstance(cells.get("code"), Formula):
+        line.commitment = matcher.by_code.get(code)
+        if line.commitment is None:
+            if not wants and not line.problems:
+                line.outcome, line.problems = "ignored", [entry("nothing_to_record")]
+                return line
+            line.problem(plan.letter("code"), "unknown_code", value=_shorten(code, 30))
+    elif "text" in columns and text_value is not None and not isinstance(text_value, Formula):
+        text = normalise(_clean_text(text_value))
+        if text in matcher.by_text:
+            line.commitment, line.match = matcher.by_text[text], "text"
+        elif text:
+            close = difflib.get_close_matches(text, matcher.texts, n=1, cutoff=CLOSE_MATCH)
+            if close:
+                line.commitment, line.match = matcher.by_text[close[0]], "close"
+                line.score = difflib.SequenceMatcher(None, text, close[0]).ratio()
+            elif not wants and not line.problems:
+                line.outcome, line.problems = "ignored", [entry("nothing_to_record")]
+                return line
+            else:
+                line.problem(plan.letter("text"), "no_text_match", value=_shorten(text_value))
+    elif not isinstance(cells.get("code"), Formula) and not isinstance(text_value, Formula):
+        if not wants and not line.problems:
+            line.outcome, line.problems = "ignored", [entry("nothing_to_record")]
+            return line
+        line.problem(plan.letter("code") or plan.letter("text"), "no_code_or_text")
+    # another country's row is a problem only if it would change something (a list export of
+    # every country, uploaded back as it is, changes nothing): see ``_judge``
+    line.foreign = line.commitment is not None and not can_record(
+        matcher.user, line.commitment.country_id
+    )
+    if line.status is None and (line.narrative or line.evidence):
+        column = plan.letter("narrative") if line.narrative else plan.letter("evidence_url")
+        line.problem(column, "narrative_without_status")
+    return line
+
+
+def _duplicates(lines: list[Line], plans: dict[str, SheetPlan]) -> None:
+    """Two rows for one commitment: the same values count once; different values are both a
+    problem, and neither is written."""
+    by_commitment: dict[int, list[Line]] = {}
+    for line in lines:
+        if line.commitment is not None and not line.outcome:
+            by_commitment.setdefault(line.commitment.pk, []).append(line)
+    for group in by_commitment.values():
+        if len(group) < 2:
+            continue
+        if len({line.raw for line in group}) == 1:
+            first = group[0]
+            for line in group[1:]:
+                line.outcome = "ignored"
+                line.problems = [
+                    entry("duplicate_same", at=[[first.sheet, first.row]], sheet=line.sheet)
+                ]
+            continue
+        for line in group:
+            others = [[o.sheet, o.row] for o in group if o is not line]
+            plan = plans[line.sheet]
+            column = plan.letter("code") if plan.letter("code") else plan.letter("text")
+            line.problem(
+                column, "duplicate", code=line.commitment.code, at=others, sheet=line.sheet
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# The preview
+
+
+def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None = None) -> dict:
     """What applying the file would do, and every problem with its sheet, row and column.
 
-    Returns a JSON-able dict: ``changes`` (old → new, with how the row was matched),
-    ``unchanged``, ``problems`` (per cell), ``file_problems`` (which block applying) and
-    ``meta`` (what the template says about itself). Raises ``Rejected`` for unreadable files.
+    ``columns`` are the person's corrections of the column mapping: ``{sheet name: {key:
+    column index (0-based) or None}}``. Returns a JSON-able dict: ``sheets`` (each with its
+    role and notes), ``columns`` (per sheet, which column was taken for what and how),
+    ``changes``, ``unchanged``, ``problems`` (sheet, row, column, code, params), ``ignored``
+    (sheet, row, code), ``file_problems``, ``meta`` and the ``tally``. Raises ``Rejected`` for
+    a file that cannot be read.
     """
     sheets = read(data)
     meta = _meta(sheets)
-    sheet, header_row, columns = _find_header(sheets)
-    result = {
+    plans = plan_sheets(sheets, columns)
+    data_plans = [p for p in plans if p.role == "data"]
+    result: dict = {
+        "format": PREVIEW_FORMAT,
         "period": period.code,
         "meta": meta,
+        "sheets": [],
+        "columns": {},
         "changes": [],
         "unchanged": [],
         "problems": [],
+        "ignored": [],
         "file_problems": [],
-        "sheet": None,
-        "header_row": None,
+        "sheet": data_plans[0].sheet.name if data_plans else None,
+        "header_row": data_plans[0].header_row if data_plans else None,
     }
-    if sheet is None:
-        result["file_problems"].append(
-            str(
-                _(
-                    "No header row found: the sheet needs a column for the new status "
-                    "(“New status” or “Nuevo estado”) and one for the code (“Code”/“Código”) "
-                    "or the commitment text. Download the template to see the expected layout."
-                )
-            )
-        )
-        return result
-    result["sheet"], result["header_row"] = sheet.name, header_row
-    if meta.get("period") and meta["period"] != period.code:
-        result["file_problems"].append(
-            str(
-                _(
-                    "This file was made for the period %(file)s, but you are uploading it to "
-                    "%(period)s. Choose %(file)s, or download the template for %(period)s."
-                )
-                % {"file": meta["period"], "period": period.code}
-            )
-        )
+    for plan in plans:
+        result["sheets"].append(_sheet_summary(plan))
+        if plan.role in ("data", "no_header") and plan.headers:
+            result["columns"][plan.sheet.name] = _column_summary(plan)
+    if not data_plans:
+        result["file_problems"].append(entry("no_header"))
+    # the period the file was made for: its hidden sheet, else a header "New status (2025)"
+    named = [header_period(p.columns["status"].header) for p in data_plans]
+    made_for = meta.get("period") or next((code for code in named if code), None)
+    if made_for and made_for != period.code:
+        result["file_problems"].append(entry("wrong_period", file=made_for, period=period.code))
     if period.locked:
-        result["file_problems"].append(
-            str(
-                _("The period %(period)s is locked: it accepts no changes.")
-                % {"period": period.code}
-            )
-        )
+        result["file_problems"].append(entry("period_locked", period=period.code))
 
-    commitments = list(Commitment.objects.select_related("country"))
-    by_code = {c.code: c for c in commitments}
-    allowed = [c for c in commitments if can_record(user, c.country_id)]
-    by_text = {normalise(c.text): c for c in allowed}
-    by_text.update({normalise(c.text_es): c for c in allowed if c.text_es})
-    texts = list(by_text)
-    merged = [range_boundaries(ref) for ref in sheet.merged]
-
-    def letter(key):
-        return get_column_letter(columns[key] + 1)
-
-    rows = []  # (row number, commitment, status, narrative, evidence, version, match, score)
-    seen: dict[int, int] = {}
-    for number, values in sheet.rows:
-        if number <= header_row:
-            continue
-        cells = {
-            key: (values[index] if index < len(values) else None) for key, index in columns.items()
-        }
-        if all(cells.get(k) in (None, "") for k in USED):
-            continue
-        problems = []
-        for key in USED:
-            if key in columns and isinstance(cells.get(key), Formula):
-                problems.append(
-                    (
-                        letter(key),
-                        _("This cell holds a formula (%(f)s); type the value instead.")
-                        % {"f": cells[key][:40]},
-                    )
-                )
-        for min_col, min_row, max_col, max_row in merged:
-            used_cols = [columns[k] + 1 for k in USED if k in columns]
-            if min_row <= number <= max_row and any(min_col <= c <= max_col for c in used_cols):
-                problems.append(
-                    (
-                        "",
-                        _(
-                            "Merged cells: each commitment needs a row of its own; "
-                            "unmerge the cells."
-                        ),
-                    )
-                )
-                break
-        commitment, match, score = None, "code", 1.0
-        code = _clean_text(cells.get("code")).upper() if "code" in columns else ""
-        if code and not isinstance(cells.get("code"), Formula):
-            commitment = by_code.get(code)
-            if commitment is None:
-                problems.append(
-                    (letter("code"), _("Unknown commitment code %(code)s.") % {"code": code})
-                )
-        elif "text" in columns and not isinstance(cells.get("text"), Formula):
-            text = normalise(_clean_text(cells.get("text")))
-            if text in by_text:
-                commitment, match = by_text[text], "text"
-            elif text:
-                close = difflib.get_close_matches(text, texts, n=1, cutoff=CLOSE_MATCH)
-                if close:
-                    commitment, match = by_text[close[0]], "close"
-                    score = difflib.SequenceMatcher(None, text, close[0]).ratio()
-                else:
-                    problems.append(
-                        (
-                            letter("text"),
-                            _(
-                                "No commitment of your countries has this text; "
-                                "add the code column."
-                            ),
-                        )
-                    )
-            else:
-                problems.append((letter("text"), _("Neither a code nor a commitment text.")))
-        elif not code:
-            problems.append((letter("code"), _("The code is empty.")))
-        if commitment is not None and not can_record(user, commitment.country_id):
-            problems.append(
-                (
-                    letter("code") if "code" in columns else "",
-                    _("%(code)s belongs to %(country)s: you may only update your own country.")
-                    % {"code": commitment.code, "country": commitment.country.name},
-                )
-            )
-            commitment = None
-        status = None
-        raw = cells.get("status")
-        if not isinstance(raw, Formula):
+    matcher = _Matcher(user)
+    lines: list[Line] = []
+    for plan in data_plans:
+        merged = []
+        for ref in plan.sheet.merged:
             try:
-                status = parse_status(raw)
-            except StatusUnreadable as exc:
-                problems.append(
-                    (
-                        letter("status"),
-                        _("Status %(value)s: %(reason)s.")
-                        % {"value": str(raw)[:30], "reason": _(str(exc))},
-                    )
-                )
-        narrative = _clean_text(cells.get("narrative")) if "narrative" in columns else ""
-        evidence = _clean_text(cells.get("evidence_url")) if "evidence_url" in columns else ""
-        if evidence:
-            try:
-                URLValidator(schemes=["http", "https"])(evidence)
-            except ValidationError:
-                problems.append(
-                    (
-                        letter("evidence_url"),
-                        _("The evidence link is not a web address (http:// or https://)."),
-                    )
-                )
-        version = None
-        if "version" in columns and cells.get("version") not in (None, ""):
-            try:
-                version = int(float(str(cells["version"])))
-            except ValueError:
-                problems.append(
-                    (
-                        letter("version"),
-                        _("The version column was changed; download the template again."),
-                    )
-                )
-        if commitment is not None and commitment.pk in seen:
-            problems.append(
-                ("", _("The same commitment as row %(row)s.") % {"row": seen[commitment.pk]})
-            )
-        elif commitment is not None:
-            seen[commitment.pk] = number
-        for column, message in problems:
-            result["problems"].append(_problem(sheet.name, number, column, message))
-        if problems or commitment is None:
-            continue
-        rows.append((number, commitment, status, narrative, evidence, version, match, score))
+                merged.append((range_boundaries(ref), ref))
+            except (ValueError, TypeError):
+                continue
+        for row in plan.sheet.rows:
+            if row.number > plan.header_row:
+                line = _read_line(plan, row, merged, matcher)
+                lines.append(line)
+    _duplicates(lines, {p.sheet.name: p for p in data_plans})
+    _judge(lines, plans, period, user, blocked=bool(result["file_problems"]))
 
-    # Check the rows with a status against the same rules as the browser, in bulk. A row
-    # whose status is what the period already shows, with no narrative, changes nothing.
-    newest_in_period = _newest_in_period([r[1] for r in rows], period)
-    shown_before = dict(
-        Commitment.objects.filter(pk__in=[r[1].pk for r in rows])
-        .with_current_status(period)
-        .values_list("pk", "current_status")
-    )
-    changes = []
-    for number, commitment, status, narrative, evidence, version, match, score in rows:
-        newest = newest_in_period.get(commitment.pk)
-        current = newest[1] if newest else shown_before.get(commitment.pk)
-        if status is None or (status == current and not narrative):
-            result["unchanged"].append({"row": number, "code": commitment.code})
-            continue
-        changes.append(
-            (
-                number,
-                commitment,
-                status,
-                narrative,
-                evidence,
-                version if version is not None else (newest[0] if newest else 0),
-                match,
-                score,
+    for line in lines:
+        if line.outcome == "ignored":
+            for item in line.problems:
+                result["ignored"].append({"sheet": line.sheet, "row": line.row, **item})
+        elif line.outcome == "problem":
+            result["problems"].extend(line.problems)
+        elif line.outcome == "unchanged":
+            result["unchanged"].append(
+                {"sheet": line.sheet, "row": line.row, "code": line.commitment.code}
             )
-        )
-    if changes and not period.locked:
-        errors, _conflicts, _latest, before = services.check_changes(
-            [services.StatusChange(c[1], c[2], c[3], c[5], c[4]) for c in changes],
-            period=period,
-            user=user,
-        )
-    else:
-        errors, before = {}, {}
-    for number, commitment, status, narrative, evidence, base, match, score in changes:
-        if commitment.code in errors:
-            for message in errors[commitment.code]:
-                result["problems"].append(_problem(sheet.name, number, "", message))
-            continue
-        result["changes"].append(
-            {
-                "row": number,
-                "code": commitment.code,
-                "commitment": commitment.pk,
-                "country": commitment.country.iso3,
-                "text": commitment.text[:200],
-                "old": before.get(commitment.pk),
-                "new": status,
-                "narrative": narrative,
-                "evidence_url": evidence,
-                "base_version": base,
-                "match": match,
-                "similarity": round(score, 2),
-            }
-        )
-    result["problems"].sort(key=lambda p: (p["row"], p["column"]))
+        else:
+            result["changes"].append(_change(line))
+    result["problems"].sort(key=lambda p: (p["sheet"], p["row"], p["column"]))
+    result["tally"] = tally(result)
     return result
 
 
-def _newest_in_period(commitments, period) -> dict[int, tuple[int, int]]:
-    """commitment id -> (id, status) of its newest row in ``period`` (any review state)."""
-    from ..models import StatusUpdate
+def _judge(lines: list[Line], plans, period, user, *, blocked: bool) -> None:
+    """Decide each line's outcome: compare with what the period shows, check the version
+    cell, then the rules of the write service for every row that changes something."""
+    plans = {p.sheet.name: p for p in plans}
+    ids = {line.commitment.pk for line in lines if line.commitment is not None}
+    newest = newest_in_period(ids, period) if ids else {}
+    before = shown_before(ids, period) if ids else {}
+    versions = {line.version for line in lines if line.version}
+    of_period = _rows_of_period(versions, period) if not blocked else {}
+    candidates: list[Line] = []
+    for line in lines:
+        if line.outcome:
+            continue
+        if line.problems:
+            line.outcome = "problem"
+            continue
+        plan = plans[line.sheet]
+        line.shown = before.get(line.commitment.pk)
+        latest = newest.get(line.commitment.pk)
+        current = latest.status if latest else before.get(line.commitment.pk)
+        same_words = not line.narrative or (latest and line.narrative == latest.narrative)
+        same_link = not line.evidence or (latest and line.evidence == latest.evidence_url)
+        if line.status is None or (line.status == current and same_words and same_link):
+            line.outcome = "unchanged"
+            continue
+        if line.foreign:
+            commitment = line.commitment
+            line.problem(
+                plan.letter("code") or plan.letter("text"),
+                "other_country",
+                value=commitment.code,
+                country={"en": commitment.country.name_en, "es": commitment.country.name_es},
+            )
+        if line.hidden:
+            line.problem(plan.letter("status"), "hidden_row")
+        expected = latest.pk if latest else 0
+        if line.version is not None and line.version != expected and not blocked:
+            mine = of_period.get(line.version) == line.commitment.pk
+            if latest is not None and (line.version == 0 or mine):
+                line.problem(
+                    plan.letter("version"), "changed_since_download", who=latest.by,
+                    status=latest.status, code=line.commitment.code, period=period.code,
+                    when=latest.at,
+                )  # fmt: skip
+            else:
+                line.problem(plan.letter("version"), "version_mismatch", value=line.version,
+                             code=line.commitment.code, period=period.code)  # fmt: skip
+        if line.problems:
+            line.outcome = "problem"
+            continue
+        line.version = expected
+        candidates.append(line)
+    if candidates and not blocked:
+        changes = [
+            services.StatusChange(line.commitment, line.status, line.narrative, line.version,
+                                  line.evidence)
+            for line in candidates
+        ]  # fmt: skip
+        errors, conflicts, _latest, _before = services.check_changes(
+            changes, period=period, user=user
+        )
+        for line in candidates:
+            code = line.commitment.code
+            for problem in errors.get(code, []):
+                _rule_problem(line, plans[line.sheet], problem, conflicts.get(code), period)
+    for line in candidates:
+        line.outcome = "problem" if line.problems else "changed"
 
-    newest: dict[int, tuple[int, int]] = {}
-    rows = (
-        StatusUpdate.objects.filter(commitment__in=[c.pk for c in commitments], period=period)
-        .order_by("created_at", "id")
-        .values_list("commitment_id", "id", "status")
-    )
-    for commitment_id, pk, status in rows:
-        newest[commitment_id] = (pk, status)
-    return newest
+
+def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> None:
+    """A problem found by the write service's rules, as a row problem with its column."""
+    code = getattr(problem, "code", None)
+    params = dict(getattr(problem, "params", {}) or {})
+    if conflict is not None and code is None:
+        line.problem(
+            plan.letter("version") or plan.letter("status"), "conflict",
+            who=conflict.created_by.get_username() if conflict.created_by else "?",
+            status=conflict.status, code=line.commitment.code, period=period.code,
+            when=timezone.localtime(conflict.created_at).strftime("%Y-%m-%d %H:%M"),
+        )  # fmt: skip
+    elif code == "narrative_required":
+        if "narrative" in plan.columns:
+            line.problem(plan.letter("narrative"), "narrative_required", **params)
+        else:  # no narrative column to name: the status that needs one
+            line.problem(plan.letter("status"), "narrative_column_missing", **params)
+    elif code == "not_your_country":
+        line.problem(plan.letter("code") or plan.letter("text"), code)
+    elif code == "narrative_too_long":
+        line.problem(plan.letter("narrative"), code, **params)
+    elif code == "version_no_row":
+        line.problem(plan.letter("version") or plan.letter("status"), code, **params)
+    else:
+        line.problem(plan.letter("status"), code or "rule", text=str(problem), **params)
+
+
+def _change(line: Line) -> dict:
+    commitment = line.commitment
+    return {
+        "sheet": line.sheet,
+        "row": line.row,
+        "ref": line.ref,
+        "code": commitment.code,
+        "commitment": commitment.pk,
+        "country": commitment.country.iso3,
+        "text": commitment.text[:200],
+        "old": line.shown,
+        "new": line.status,
+        "narrative": line.narrative,
+        "evidence_url": line.evidence,
+        "base_version": line.version,
+        "match": line.match,
+        "similarity": round(line.score, 2),
+    }
+
+
+def _sheet_summary(plan: SheetPlan) -> dict:
+    sheet = plan.sheet
+    summary = {
+        "name": sheet.name,
+        "role": plan.role,
+        "header_row": plan.header_row if plan.role == "data" else None,
+        "rows": len(sheet.rows),
+        "hidden_rows": sum(1 for r in sheet.rows if r.hidden),
+        "notes": [],
+    }
+    notes = summary["notes"]
+    if plan.role == "hidden":
+        notes.append(entry("sheet_hidden", rows=len(sheet.rows)))
+    elif plan.role == "no_header":
+        notes.append(entry("sheet_no_header", rows=len(sheet.rows)))
+    elif plan.role == "instructions":
+        notes.append(entry("sheet_instructions"))
+    elif plan.role == "meta":
+        notes.append(entry("sheet_meta"))
+    elif plan.role == "chart":
+        notes.append(entry("sheet_chart"))
+    elif plan.role == "empty":
+        notes.append(entry("sheet_empty"))
+    elif plan.role == "data":
+        above = sum(1 for r in sheet.rows if r.number < plan.header_row)
+        if above:
+            notes.append(entry("rows_above_header", rows=above))
+    if sheet.cut_column:
+        notes.append(
+            entry("columns_cut", column=get_column_letter(sheet.cut_column - 1),
+                  max=sheet.cut_column - 1)
+        )  # fmt: skip
+    return summary
+
+
+def _column_summary(plan: SheetPlan) -> dict:
+    taken = {m.index: m for m in plan.columns.values()}
+    cells = []
+    for index, value in enumerate(plan.headers):
+        if value is None and index not in taken:
+            continue
+        mapped = taken.get(index)
+        cells.append(
+            {
+                "index": index,
+                "column": get_column_letter(index + 1),
+                "header": "" if value is None else _shorten(value, 80),
+                "key": mapped.key if mapped else None,
+                "how": mapped.how if mapped else None,
+                "hidden": (index + 1) in plan.sheet.hidden_columns,
+            }
+        )
+    return {"header_row": plan.header_row, "cells": cells}
+
+
+def tally(result: dict) -> dict:
+    """Rows with data below the headers, and where each went: read = changed + unchanged +
+    rows with problems + ignored (each with its reason)."""
+    problem_rows = {(p["sheet"], p["row"]) for p in result["problems"]}
+    ignored_rows = {(i["sheet"], i["row"]) for i in result["ignored"]}
+    counts = {
+        "changed": len(result["changes"]),
+        "unchanged": len(result["unchanged"]),
+        "problem_rows": len(problem_rows),
+        "ignored": len(ignored_rows),
+    }
+    counts["read"] = sum(counts.values())
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Uploads: keep, correct, apply, cancel
 
 
 def create_upload(
-    *, data: bytes, name: str, user, period: ReportingPeriod, source: str = Source.SPREADSHEET
+    *,
+    data: bytes,
+    name: str,
+    user,
+    period: ReportingPeriod,
+    source: str = Source.SPREADSHEET,
+    columns: dict | None = None,
 ) -> SpreadsheetUpload:
     """Keep the file and its preview (or why it was rejected). Writes no status."""
     from django.core.files.base import ContentFile
@@ -332,82 +690,195 @@ def create_upload(
     upload = SpreadsheetUpload(
         user=user, original_name=name[:255], size=len(data), period=period, source=source
     )
-    try:
-        upload.preview = preview(data, user=user, period=period)
-    except Rejected as exc:
-        upload.state = SpreadsheetUpload.State.REJECTED
-        upload.outcome = str(exc)
-        upload.finished_at = timezone.now()
-    else:
-        upload.state = SpreadsheetUpload.State.PREVIEWED
-        upload.changed = len(upload.preview["changes"])
-        upload.unchanged = len(upload.preview["unchanged"])
-        upload.problems = len(upload.preview["problems"]) + len(upload.preview["file_problems"])
-    if len(data) <= 5 * 1024 * 1024:  # keep what was sent (larger files were refused unread)
+    _set_preview(upload, data, user, columns)
+    from .reading import MAX_BYTES
+
+    if len(data) <= MAX_BYTES:  # keep what was sent (larger files were refused unread)
         upload.file.save(f"upload-{timezone.now():%Y%m%d%H%M%S}.bin", ContentFile(data), save=False)
     upload.save()
     return upload
 
 
-def apply(upload: SpreadsheetUpload, *, user, confirmed: set[int] | None = None) -> int:
-    """Write the valid changes of a preview, all or none. ``confirmed`` lists the rows matched
-    by a close text match that the person confirmed; other close matches are left out.
-    Returns the number of statuses recorded; raises ValidationError if nothing could be.
+def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
+    upload.columns = columns or {}
+    try:
+        upload.preview = preview(data, user=user, period=upload.period, columns=columns)
+    except Rejected as exc:
+        upload.state = SpreadsheetUpload.State.REJECTED
+        upload.preview = {}
+        upload.set_outcome(exc.code, **exc.params)
+        upload.finished_at = timezone.now()
+        upload.changed = upload.unchanged = upload.problems = 0
+    else:
+        upload.state = SpreadsheetUpload.State.PREVIEWED
+        upload.changed = len(upload.preview["changes"])
+        upload.unchanged = len(upload.preview["unchanged"])
+        upload.problems = upload.preview["tally"]["problem_rows"] + len(
+            upload.preview["file_problems"]
+        )
+        upload.set_outcome("")
+
+
+def _require_open(upload: SpreadsheetUpload, user) -> None:
+    if upload.state != SpreadsheetUpload.State.PREVIEWED:
+        raise ValidationError(
+            render("already_done", {"state": str(upload.get_state_display()).lower()}),
+            code="already_done",
+        )
+    if upload.user_id != user.pk and not is_secretariat(user):
+        raise ValidationError(render("not_uploader"), code="not_uploader")
+
+
+def correct_columns(upload: SpreadsheetUpload, *, user, columns: dict) -> SpreadsheetUpload:
+    """Read the kept file again with the person's choice of columns (``{sheet: {key: column
+    index or None}}``, merged into earlier choices) and replace the preview."""
+    _require_open(upload, user)
+    if not upload.file:
+        raise ValidationError(render("file_missing"), code="file_missing")
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    merged = {sheet: dict(choice) for sheet, choice in (upload.columns or {}).items()}
+    for sheet, choice in columns.items():
+        merged.setdefault(sheet, {}).update(choice)
+    _set_preview(upload, data, user, merged)
+    upload.save()
+    return upload
+
+
+def apply(
+    upload: SpreadsheetUpload,
+    *,
+    user,
+    confirmed: set | None = None,
+    skip_problems: bool = False,
+) -> int:
+    """Write the preview's changes, all or none.
+
+    By default (``skip_problems`` false) nothing is written while the preview lists any
+    problem or an unconfirmed close match. With ``skip_problems`` the person chose to apply
+    the valid rows and skip the listed ones: the upload records that choice and how many rows
+    were skipped. ``confirmed`` lists the close text matches the person confirmed (refs such as
+    ``"Matriz!12"``, or row numbers). Returns the number of statuses recorded; raises
+    ValidationError (with a ``code``) when nothing is written.
 
     The upload's row is locked first (before the locks of ``record_many``, see
     services/locking.py), so the same upload applied twice at once is applied once and its
-    outcome is never overwritten by the second attempt."""
-    confirmed = confirmed or set()
+    outcome is never overwritten by the second attempt.
+    """
     failure = None
     with transaction.atomic():
         upload = SpreadsheetUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
-        if upload.state != SpreadsheetUpload.State.PREVIEWED:
-            raise ValidationError(
-                _("This upload was already %(state)s.")
-                % {"state": upload.get_state_display().lower()}
-            )
-        if upload.user_id != user.pk and not is_secretariat(user):
-            raise ValidationError(_("Only the person who uploaded the file can apply it."))
-        if upload.preview.get("file_problems"):
-            raise ValidationError(
-                _("The file has problems that block it; fix them and upload it again.")
-            )
-        chosen = [
-            c for c in upload.preview["changes"] if c["match"] != "close" or c["row"] in confirmed
-        ]
-        if not chosen:
-            raise ValidationError(_("There is nothing to apply."))
-        commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
-            [c["commitment"] for c in chosen]
-        )
-        changes = [
-            services.StatusChange(
-                commitments[c["commitment"]],
-                c["new"],
-                c["narrative"],
-                c["base_version"],
-                c["evidence_url"],
-            )
-            for c in chosen
-        ]
+        _require_open(upload, user)
+        changes_, skipped = _chosen_changes(upload, confirmed, skip_problems)
         try:
             with transaction.atomic():
                 services.record_many(
-                    changes, period=upload.period, user=user, source=Source.SPREADSHEET
+                    changes_, period=upload.period, user=user, source=Source.SPREADSHEET
                 )
-        except ValidationError as exc:  # ChangesRefused, PeriodLocked: nothing was written
-            upload.state = SpreadsheetUpload.State.FAILED
-            upload.outcome = " ".join(exc.messages)[:5000]
-            failure = exc
+        except services.ChangesRefused as refused:  # someone wrote in between: nothing written
+            _failed(
+                upload, "apply_refused", n=len(refused.errors), details=_refusal(refused, upload)
+            )
+            failure = ValidationError(upload.outcome_message(), code="apply_refused")
+            failure.__cause__ = refused
+        except services.PeriodLocked as locked:
+            _failed(upload, "period_locked", period=upload.period.code)
+            failure = ValidationError(upload.outcome_message(), code="period_locked")
+            failure.__cause__ = locked
         else:
             upload.state = SpreadsheetUpload.State.APPLIED
-            upload.applied = len(changes)
-            upload.outcome = str(_("%(n)d statuses recorded.") % {"n": len(changes)})
-        upload.finished_at = timezone.now()
-        upload.save(update_fields=["state", "applied", "outcome", "finished_at"])
+            upload.applied = len(changes_)
+            upload.mode = (
+                SpreadsheetUpload.Mode.VALID_ROWS if skip_problems else SpreadsheetUpload.Mode.ALL
+            )
+            upload.skipped = skipped
+            if skipped:
+                upload.set_outcome("applied_skipping", n=len(changes_), skipped=skipped)
+            else:
+                upload.set_outcome("applied", n=len(changes_))
+            upload.finished_at = timezone.now()
+            upload.save(
+                update_fields=[
+                    "state", "applied", "mode", "skipped", "outcome", "outcome_code",
+                    "outcome_params", "finished_at",
+                ]
+            )  # fmt: skip
     if failure is not None:
         raise failure
-    return len(changes)
+    return len(changes_)
+
+
+def _chosen_changes(upload: SpreadsheetUpload, confirmed, skip_problems: bool):
+    """The ``StatusChange``s to write and how many listed rows are skipped; ValidationError
+    (with a ``code``) when the preview may not be applied as asked."""
+    preview_ = upload.preview or {}
+    if preview_.get("file_problems"):
+        raise ValidationError(render("apply_file_problems"), code="apply_file_problems")
+    confirmed = {str(c) for c in (confirmed or set())}
+    changes = preview_.get("changes", [])
+
+    def is_confirmed(change):
+        return change["match"] != "close" or {change.get("ref"), str(change["row"])} & confirmed
+
+    unconfirmed = [c for c in changes if not is_confirmed(c)]
+    problem_rows = preview_.get("tally", {}).get("problem_rows", len(preview_.get("problems", [])))
+    if not skip_problems:
+        if problem_rows:
+            raise ValidationError(
+                render("apply_has_problems", {"n": problem_rows}), code="apply_has_problems"
+            )
+        if unconfirmed:
+            raise ValidationError(
+                render("apply_unconfirmed", {"n": len(unconfirmed)}), code="apply_unconfirmed"
+            )
+    chosen = [c for c in changes if is_confirmed(c)]
+    if not chosen:
+        raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
+    commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
+        [c["commitment"] for c in chosen]
+    )
+    if len(commitments) != len({c["commitment"] for c in chosen}):
+        raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
+    changes_ = [
+        services.StatusChange(
+            commitments[c["commitment"]], c["new"], c["narrative"], c["base_version"],
+            c["evidence_url"],
+        )
+        for c in chosen
+    ]  # fmt: skip
+    return changes_, (problem_rows + len(unconfirmed) if skip_problems else 0)
+
+
+def _refusal(refused, upload: SpreadsheetUpload) -> list[dict]:
+    """What ``record_many`` refused, per commitment, as codes with parameters."""
+    details = []
+    for code, problems in refused.errors.items():
+        conflict = refused.conflicts.get(code)
+        for problem in problems:
+            if conflict is not None and getattr(problem, "code", None) is None:
+                details.append(
+                    {"commitment": code, "code": "conflict", "params": {
+                        "who": conflict.created_by.get_username()
+                        if conflict.created_by else "?",
+                        "status": conflict.status, "code": code,
+                        "period": upload.period.code,
+                        "when": timezone.localtime(conflict.created_at).strftime(
+                            "%Y-%m-%d %H:%M"),
+                    }}
+                )  # fmt: skip
+            else:
+                details.append(
+                    {"commitment": code, "code": getattr(problem, "code", "rule"),
+                     "params": {"text": str(problem), **getattr(problem, "params", {})}}
+                )  # fmt: skip
+    return details
+
+
+def _failed(upload: SpreadsheetUpload, code: str, **params) -> None:
+    upload.state = SpreadsheetUpload.State.FAILED
+    upload.set_outcome(code, **params)
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["state", "outcome", "outcome_code", "outcome_params", "finished_at"])
 
 
 def cancel(upload: SpreadsheetUpload, *, user) -> None:

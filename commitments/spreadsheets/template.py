@@ -1,4 +1,5 @@
-"""The monitoring matrix as an .xlsx: the template to fill in and the export are one format."""
+"""The monitoring matrix: the template to fill in, its export and the workspace list export
+are one format (``formats.COLUMNS``), as .xlsx or .csv, and each uploads back unchanged."""
 
 from __future__ import annotations
 
@@ -11,24 +12,20 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mirps.tabular import safe
+from mirps.tabular import rows_to_csv, safe
 
-from ..models import Commitment, ReportingPeriod, Status
-from .formats import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION, status_choice_label
+from ..models import Commitment, ReportingPeriod, ReviewState, Status
+from ..permissions import can_read_unpublished
+from .formats import (
+    COLUMN_KEYS,
+    COLUMNS,
+    DATA_SHEET,
+    INSTRUCTIONS_SHEET,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    status_choice_label,
+)
 
-WIDTHS = {
-    "code": 13,
-    "country": 12,
-    "focus_area": 16,
-    "pillar": 8,
-    "text": 70,
-    "previous": 22,
-    "status": 30,
-    "narrative": 50,
-    "evidence_url": 30,
-    "version": 9,
-}
-INPUT = {"status", "narrative", "evidence_url"}
 INPUT_FILL = PatternFill("solid", fgColor="FFF8E1")
 
 
@@ -40,8 +37,63 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     )
 
 
-def build_matrix(countries, period: ReportingPeriod, language: str = "es", user=None) -> bytes:
-    """The matrix of ``countries`` for ``period`` in ``language``: one row per commitment, the
+def matrix_commitments(period: ReportingPeriod, before: ReportingPeriod | None, base=None):
+    """The commitments of ``base`` (all if None) with what the matrix shows: the approved
+    status as of ``before`` and the newest row in ``period`` (status, review state, version).
+    One query."""
+    base = Commitment.objects.all() if base is None else base
+    return (
+        base.select_related("country", "focus_area", "pillar")
+        .with_status(before)
+        .with_workspace_state(period)
+        .order_by("country__iso3", "focus_area__order", "order")
+    )
+
+
+def matrix_header(period: ReportingPeriod, before, language: str) -> list[str]:
+    return [c.title(language, period.code, before.code if before else "—") for c in COLUMNS]
+
+
+def matrix_rows(commitments, language: str, user=None) -> list[list]:
+    """One row per commitment, in the order of ``COLUMNS``: what every export writes. The
+    "new status" column holds the newest status recorded in the period (pending or not), so a
+    file uploaded back unchanged proposes no change. For a commitment whose unpublished rows
+    ``user`` may not read (another country's, for a national team), it holds only what the
+    public sees: an approved status, no review state, no version."""
+    review = dict(ReviewState.choices)
+    rows = []
+    with translation.override(language):
+        for c in commitments:
+            if user is not None and not can_read_unpublished(user, c.country_id):
+                if c.latest_state != ReviewState.APPROVED:
+                    c.latest_status = None
+                c.latest_state, c.version = None, None
+            values = {
+                "code": c.code,
+                "country": c.country.name,
+                "focus_area": c.focus_area.name,
+                "pillar": c.pillar.number,
+                "text": safe(c.localized_text),
+                "previous": status_choice_label(c.current_status, language)
+                if c.current_status is not None
+                else str(_("Not reported")),
+                "status": status_choice_label(c.latest_status, language)
+                if c.latest_status is not None
+                else None,
+                "narrative": None,
+                "evidence_url": None,
+                "review": str(review[c.latest_state]) if c.latest_state else None,
+                "version": c.version,
+            }
+            rows.append([values[key] for key in COLUMN_KEYS])
+    return rows
+
+
+def build_matrix(
+    countries, period: ReportingPeriod, language: str = "es", user=None, commitments=None
+) -> bytes:
+    """The matrix of ``countries`` for ``period`` in ``language`` as an .xlsx: one row per
+    commitment (``commitments`` if given, in their order: the workspace list export), the
     status as of the previous period, and the columns to fill in (pre-filled with what is
     already recorded in ``period``, so an export can be edited and uploaded back as it is).
 
@@ -50,52 +102,22 @@ def build_matrix(countries, period: ReportingPeriod, language: str = "es", user=
     """
     language = "en" if language.startswith("en") else "es"
     before = previous_period(period)
-    commitments = (
-        Commitment.objects.filter(country__in=countries)
-        .select_related("country", "focus_area", "pillar")
-        .with_status(before)
-        .with_workspace_state(period)
-        .order_by("country__iso3", "focus_area__order", "order")
-    )
+    if commitments is None:
+        commitments = matrix_commitments(period, before, Commitment.objects.filter(
+            country__in=countries
+        ))  # fmt: skip
     with translation.override(language):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = DATA_SHEET[language]
-        header = []
-        for _key, en, es in COLUMNS:
-            title = en if language == "en" else es
-            header.append(title.format(period=before.code if before else "—"))
-        sheet.append(header)
+        sheet.append(matrix_header(period, before, language))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in matrix_rows(commitments, language, user):
+            sheet.append(row)
         labels = [status_choice_label(v, language) for v in Status.values]
-        for c in commitments:
-            previous = (
-                status_choice_label(c.current_status, language)
-                if c.current_status is not None
-                else str(_("Not reported"))
-            )
-            latest = (
-                status_choice_label(c.latest_status, language)
-                if c.latest_status is not None
-                else None
-            )
-            sheet.append(
-                [
-                    c.code,
-                    c.country.name,
-                    c.focus_area.name,
-                    c.pillar.number,
-                    safe(c.localized_text),
-                    previous,
-                    latest,
-                    None,
-                    None,
-                    c.version,
-                ]
-            )
-        _format(sheet, len(labels))
+        _format(sheet)
         validation = DataValidation(
             type="list",
             formula1='"' + ",".join(labels) + '"',
@@ -124,22 +146,36 @@ def build_matrix(countries, period: ReportingPeriod, language: str = "es", user=
     return buffer.getvalue()
 
 
+def build_matrix_csv(
+    commitments, period: ReportingPeriod, language: str = "es", user=None
+) -> bytes:
+    """The same rows and columns as ``build_matrix``, as CSV (UTF-8 with its byte-order mark,
+    text that could start a formula neutralised): uploads back as it is."""
+    language = "en" if language.startswith("en") else "es"
+    before = previous_period(period)
+    return rows_to_csv(
+        matrix_header(period, before, language), matrix_rows(commitments, language, user)
+    )
+
+
 def _index(key: str) -> int:
-    return [k for k, _en, _es in COLUMNS].index(key) + 1
+    return COLUMN_KEYS.index(key) + 1
 
 
-def _format(sheet, _levels: int) -> None:
+def _format(sheet) -> None:
     sheet.freeze_panes = "B2"
-    for key, _en, _es in COLUMNS:
-        letter = get_column_letter(_index(key))
-        sheet.column_dimensions[letter].width = WIDTHS[key]
-    sheet.column_dimensions[get_column_letter(_index("version"))].hidden = True
+    for column in COLUMNS:
+        letter = get_column_letter(_index(column.key))
+        sheet.column_dimensions[letter].width = column.width
+        if column.hidden:
+            sheet.column_dimensions[letter].hidden = True
+    inputs = {c.key for c in COLUMNS if c.input}
     for row in sheet.iter_rows(min_row=2):
-        for key, cell in zip([k for k, _en, _es in COLUMNS], row, strict=False):
+        for key, cell in zip(COLUMN_KEYS, row, strict=False):
             cell.alignment = Alignment(
                 wrap_text=key in {"text", "narrative", "focus_area"}, vertical="top"
             )
-            if key in INPUT:
+            if key in inputs:
                 cell.protection = Protection(locked=False)
                 cell.fill = INPUT_FILL
     # Read-only text, editable inputs; the protection has no password (it prevents slips,
@@ -149,11 +185,12 @@ def _format(sheet, _levels: int) -> None:
     sheet.protection.formatRows = False
     sheet.protection.sort = False
     sheet.protection.autoFilter = False
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS) - 1)}{sheet.max_row}"
+    last_visible = max(i for i, c in enumerate(COLUMNS, start=1) if not c.hidden)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(last_visible)}{sheet.max_row}"
 
 
 def _instructions(workbook, countries, period, before, language) -> None:
-    sheet = workbook.create_sheet(str(_("Instructions")))
+    sheet = workbook.create_sheet(INSTRUCTIONS_SHEET[language])
     lines = [
         str(_("MIRPS monitoring matrix")),
         "",
@@ -164,15 +201,23 @@ def _instructions(workbook, countries, period, before, language) -> None:
         str(
             _(
                 "2. In “New status”, choose one of the six levels (0 not started … 5 completed) "
-                "only where something changed; leave it empty otherwise."
+                "where something changed. A status already recorded in this period is shown "
+                "there: leave it as it is if nothing changed."
             )
         ),
         str(_("3. Explain every change in “Narrative”: what was done, by whom, what is left.")),
         str(_("4. Add a link to the evidence if there is one.")),
         str(
             _(
-                "5. Save as .xlsx (or .ods) and upload it: you will see every change before "
-                "anything is saved."
+                "5. Keep one row per commitment and do not hide rows or sheets you want "
+                "uploaded: the preview lists every hidden row and sheet."
+            )
+        ),
+        str(
+            _(
+                "6. Save as .xlsx (or .ods, .csv) and upload it: you will see every change "
+                "before anything is saved, and nothing is saved while a row has a problem "
+                "unless you choose to skip it."
             )
         ),
         "",

@@ -91,6 +91,7 @@ MARKERS = [
     "badge pending",  # the list's "awaiting review" badge
     "1 awaiting review",  # the list's count
     "yes\r\n",  # the export's "awaiting review" column
+    "Submitted, awaiting review",  # the export's review column
 ]
 
 

@@ -147,6 +147,7 @@ def test_pages_refuse_a_narrative_over_the_limit(client, people):
 def test_spreadsheet_preview_marks_a_narrative_over_the_limit(people):
     from commitments.spreadsheets import importer
     from commitments.spreadsheets.formats import COLUMNS
+    from commitments.spreadsheets.messages import render
     from commitments.spreadsheets.template import build_matrix
     from countries.models import Country
 
@@ -154,7 +155,7 @@ def test_spreadsheet_preview_marks_a_narrative_over_the_limit(people):
     data = build_matrix([Country.objects.get(iso3="GTM")], period, "en", people["gabriel"])
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
-    keys = [key for key, _en, _es in COLUMNS]
+    keys = [column.key for column in COLUMNS]
     status_col, narrative_col = keys.index("status") + 1, keys.index("narrative") + 1
     row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == CODE)
     sheet.cell(row=row, column=status_col, value=3)
@@ -165,4 +166,5 @@ def test_spreadsheet_preview_marks_a_narrative_over_the_limit(people):
         data=buffer.getvalue(), name="m.xlsx", user=people["gabriel"], period=period
     )
     assert not upload.preview["changes"]
-    assert any(str(LIMIT) in p["message"] for p in upload.preview["problems"])
+    messages = [render(p["code"], p.get("params")) for p in upload.preview["problems"]]
+    assert any(str(LIMIT) in message for message in messages), messages

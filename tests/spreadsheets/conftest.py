@@ -17,6 +17,12 @@ def _english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_directory(settings, tmp_path):
+    # uploads keep their file: in tests, in a directory of their own, not the project's media/
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def plans(db):
     load_plans()

@@ -1,10 +1,19 @@
-"""Statuses and headers written the ways people write them."""
+"""Headers, statuses and codes written the ways people write them."""
 
 import datetime as dt
 
 import pytest
 
-from commitments.spreadsheets.formats import StatusUnreadable, header_key, parse_status
+from commitments.spreadsheets.formats import (
+    COLUMNS,
+    StatusUnreadable,
+    guesses,
+    header_key,
+    header_period,
+    map_columns,
+    parse_status,
+)
+from commitments.spreadsheets.importer import normal_code
 
 
 @pytest.mark.parametrize(
@@ -16,6 +25,7 @@ from commitments.spreadsheets.formats import StatusUnreadable, header_key, parse
         (" 3 ", 3),
         ("3 - 60%", 3),
         ("3 · Being implemented", 3),
+        ("2,0", 2),
         ("60%", 3),
         ("100%", 5),
         ("0%", 0),
@@ -31,6 +41,9 @@ from commitments.spreadsheets.formats import StatusUnreadable, header_key, parse
         (None, None),
         ("", None),
         ("  ", None),
+        ("Sin reporte", None),  # what the matrix writes for "not reported"
+        ("N/A", None),
+        ("—", None),
     ],
 )
 def test_status_written_many_ways(raw, expected):
@@ -38,49 +51,127 @@ def test_status_written_many_ways(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "raw",
+    ("raw", "code"),
     [
-        6,
-        -1,
-        7.5,
-        "9",
-        "55%",
-        "120%",
-        "maybe",
-        True,
-        dt.date(2024, 3, 1),
-        dt.datetime(2024, 3, 1, 10, 0),
+        (6, "status_out_of_range"),
+        (-1, "status_out_of_range"),
+        (7.5, "status_out_of_range"),
+        ("9", "status_out_of_range"),
+        ("55%", "status_percent"),
+        ("120%", "status_percent"),
+        ("maybe", "status_unknown"),
+        (True, "status_unknown"),
+        (dt.date(2024, 3, 1), "status_date"),
+        (dt.datetime(2024, 3, 1, 10, 0), "status_date"),
     ],
 )
-def test_unreadable_statuses_say_why(raw):
-    with pytest.raises(StatusUnreadable):
+def test_unreadable_statuses_say_why(raw, code):
+    with pytest.raises(StatusUnreadable) as refused:
         parse_status(raw)
-
-
-def test_a_date_is_named_as_a_date():
-    with pytest.raises(StatusUnreadable, match="date"):
-        parse_status(dt.date(2024, 3, 1))
+    assert refused.value.code == code
 
 
 @pytest.mark.parametrize(
     ("header", "key"),
     [
+        # the template's own headers, in both languages (and the version 1 template's)
         ("Code", "code"),
         ("Código", "code"),
-        ("CODIGO", "code"),
-        ("New status", "status"),
+        ("New status (2025)", "status"),
+        ("Nuevo estado (2025)", "status"),
         ("Nuevo estado", "status"),
-        ("Estado", "status"),
         ("Status as of 2024", "previous"),
         ("Estado al cierre de 2024", "previous"),
         ("Narrativa", "narrative"),
-        ("Comentarios", "narrative"),
-        ("Compromiso", "text"),
         ("Enlace a la evidencia", "evidence_url"),
+        ("Revisión (2025)", "review"),
         ("Versión", "version"),
+        # case, accents, line breaks, spaces, notes in brackets, numbering, plurals
+        ("CODIGO", "code"),
+        ("  código\n del   compromiso ", "code"),
+        ("ESTADO\n(0 = no iniciado … 5 = completado)", "status"),
+        ("7. Narrativa", "narrative"),
+        ("Observaciones (máx. 500 caracteres)", "narrative"),
+        ("Comentarios", "narrative"),
+        ("Enlace (URL)*", "evidence_url"),
+        ("Avances realizados", "narrative"),
+        # phrases: the longest name wins, then the more specific column
+        ("Descripción del avance realizado", "narrative"),
+        ("Descripción del compromiso", "text"),
+        ("Descripción", "text"),
+        ("Comentarios sobre el avance", "narrative"),
+        ("Estado del compromiso", "status"),
+        ("Nivel de avance (%)", "status"),
+        ("Estado de revisión", "review"),
+        ("Progress made in the period", "narrative"),
+        ("Explanation of the change", "narrative"),
+        ("Medio de verificación", "evidence_url"),
+        ("Link to evidence", "evidence_url"),
+        ("Código país", "country"),
+        # close to a name (typos)
+        ("Narativa", "narrative"),
+        ("Comentaros", "narrative"),
+        ("Estdo", "status"),
+        # nothing
+        ("Responsable", None),
+        ("Fecha de actualización", None),
         ("Something else", None),
         ("", None),
     ],
 )
-def test_headers_in_english_and_spanish(header, key):
+def test_headers_as_people_write_them(header, key):
     assert header_key(header) == key
+
+
+def test_a_guess_says_how_it_was_made():
+    assert guesses("Narrativa")[0].how == "name"
+    assert guesses("Descripción del avance realizado")[0].how == "phrase"
+    assert guesses("Narativa")[0].how == "similar"
+    assert guesses("Narativa")[0].score < guesses("Descripción del avance realizado")[0].score
+
+
+def test_each_column_once_and_each_key_once():
+    mapped = map_columns(
+        ["Estado al cierre de 2024", "Estado", "Código", "Comentarios", "Observaciones"]
+    )
+    assert {k: m.index for k, m in mapped.items()} == {
+        "previous": 0,
+        "status": 1,
+        "code": 2,
+        "narrative": 3,  # the leftmost of two equally good narrative columns
+    }
+
+
+def test_current_status_is_the_status_when_there_is_no_other():
+    assert map_columns(["Código", "Estado actual"])["status"].index == 1
+    both = map_columns(["Código", "Estado actual", "Nuevo estado"])
+    assert (both["previous"].index, both["status"].index) == (1, 2)
+
+
+def test_the_period_a_header_names():
+    assert header_period("New status (2025)") == "2025"
+    assert header_period("Nuevo estado (2026-h1)") == "2026-H1"
+    assert header_period("Nuevo estado") is None
+    assert header_period("Status as of 2024") is None  # not in brackets: the previous period
+
+
+def test_every_export_column_is_recognised_in_both_languages():
+    for column in COLUMNS:
+        for language in ("en", "es"):
+            assert header_key(column.title(language, "2025", "2024")) == column.key
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("GTM-PRO-01", "GTM-PRO-01"),
+        ("gtm-pro-01", "GTM-PRO-01"),
+        ("GTM PRO 1", "GTM-PRO-01"),
+        ("GTM_PRO_01", "GTM-PRO-01"),
+        (" gtm–pro–12 ", "GTM-PRO-12"),
+        ("'GTM-PRO-01", "'GTM-PRO-01"),  # not a code: reported as unknown, not guessed
+        ("12", "12"),
+    ],
+)
+def test_codes_as_people_write_them(written, code):
+    assert normal_code(written) == code

@@ -1,0 +1,377 @@
+"""What the spreadsheet round trip tells people, stored as codes with parameters.
+
+A preview is kept for months in the upload history and read by people other than the uploader
+(the secretariat reads Guatemala's uploads in English, the team in Spanish), so no message is
+stored as text: each is a ``{"code": ..., "params": {...}}`` and is rendered here, in the
+language of whoever reads it. Every message says what is wrong, where (sheet, row, column are
+given beside it) and what to do.
+
+Parameters are plain JSON values. Two kinds are localised when rendered: ``field`` (a column
+key such as ``"narrative"``, shown as the column's name) and any value given as
+``{"en": ..., "es": ...}`` (a country name). A ``status`` parameter gets a ``level`` ("3 -
+Being implemented (60%)"), and so do ``old`` and ``new``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Columns, by key, as the preview names them ("Narrative ← column D").
+FIELD_LABELS = {
+    "code": _("Code"),
+    "country": _("Country"),
+    "focus_area": _("Focus area"),
+    "pillar": _("Pillar"),
+    "text": _("Commitment"),
+    "previous": _("Status shown before"),
+    "status": _("New status"),
+    "narrative": _("Narrative"),
+    "evidence_url": _("Evidence link"),
+    "review": _("Review"),
+    "version": _("Version"),
+}
+
+MESSAGES = {
+    # --- the file cannot be read at all (the upload is rejected) ---
+    "empty": _("The file is empty. Choose the spreadsheet again and upload it."),
+    "too_large": _("The file is larger than %(mb)s MB. Split it by country or remove images."),
+    "legacy_xls": _(
+        "This is an old Excel file (.xls). Open it in Excel or LibreOffice, save it as an "
+        "Excel workbook (.xlsx) and upload that."
+    ),
+    "encrypted": _(
+        "The file is protected with a password. Remove the password (in Excel: File › Info › "
+        "Protect workbook) and upload it again."
+    ),
+    "damaged_zip": _(
+        "The file is damaged or incomplete (it may have been cut off while downloading or "
+        "copying). Open it in Excel or LibreOffice, save it again and upload the new copy."
+    ),
+    "not_spreadsheet": _(
+        "This file is not a spreadsheet. Upload the matrix as .xlsx, .ods or .csv."
+    ),
+    "web_page": _(
+        "This file is a web page or XML saved with a spreadsheet name, not a spreadsheet. "
+        "Open it in Excel or LibreOffice and save it as .xlsx or .ods."
+    ),
+    "binary_workbook": _(
+        "This is an Excel binary workbook (.xlsb). Save it as an Excel workbook (.xlsx) and "
+        "upload that."
+    ),
+    "too_many_parts": _(
+        "The file has %(n)s internal parts, more than the %(max)s a monitoring matrix can "
+        "have. Copy the matrix into a new workbook and upload that."
+    ),
+    "expands_too_much": _(
+        "The file expands to more than %(mb)s MB when opened; it is refused for safety. "
+        "Remove images and other sheets, or split it by country."
+    ),
+    "macros": _(
+        "The file contains macros (.xlsm). Save it as a plain Excel workbook (.xlsx) and "
+        "upload that."
+    ),
+    "unsafe_xml": _(
+        "The file contains XML declarations that spreadsheets do not use; it is refused for "
+        "safety. Save it again with Excel or LibreOffice."
+    ),
+    "unreadable": _(
+        "The spreadsheet could not be read: part %(part)s is damaged. Open it in Excel or "
+        "LibreOffice, save it again and upload the new copy."
+    ),
+    "no_data": _("The spreadsheet has no data in any sheet. Fill in the matrix and upload it."),
+    "too_many_sheets": _(
+        "The file has %(n)s sheets; at most %(max)s are read. Keep the matrix and delete the "
+        "other sheets, or split the file."
+    ),
+    "too_many_rows": _(
+        "The file has more than %(max)s rows with data (stopped in sheet “%(sheet)s” at row "
+        "%(row)s). Split it and upload the parts."
+    ),
+    "too_many_cells": _(
+        "The file has more than %(max)s cells to read (stopped in sheet “%(sheet)s” at row "
+        "%(row)s). Delete the empty formatted columns and rows, or split the file."
+    ),
+    "too_much_content": _(
+        "The file holds too much to read (stopped in sheet “%(sheet)s” at row %(row)s). "
+        "Delete empty formatted rows and columns, images and other sheets, or split the file."
+    ),
+    "too_much_text": _(
+        "The file holds more than %(max)s characters of text (stopped in sheet “%(sheet)s”). "
+        "Shorten the narratives or split the file."
+    ),
+    "text_encoding": _(
+        "The text file could not be decoded. Save it as “CSV UTF-8” (or as .xlsx) and upload "
+        "it again."
+    ),
+    # --- the file was read but cannot be applied (file problems) ---
+    "no_header": _(
+        "No header row found: no sheet has a column for the new status (such as “New "
+        "status”, “Nuevo estado”, “Estado”) beside a column for the code or the commitment "
+        "text. Choose the columns below, or download the matrix to see the expected layout."
+    ),
+    "wrong_period": _(
+        "This file was made for the period %(file)s, but you are uploading it to %(period)s. "
+        "Upload it to %(file)s, or download the matrix for %(period)s."
+    ),
+    "period_locked": _(
+        "The period %(period)s is locked: it accepts no changes. Ask the secretariat to unlock "
+        "it, or upload to an open period."
+    ),
+    # --- a row cannot be applied (row problems; column given beside) ---
+    "formula": _(
+        "This cell holds a formula (%(value)s) where a value belongs; type the value instead."
+    ),
+    "merged": _(
+        "Merged cells (%(range)s) cover the columns read: each commitment needs a row of its "
+        "own. Unmerge the cells."
+    ),
+    "unknown_code": _(
+        "Unknown commitment code “%(value)s”. Correct it (codes look like GTM-PRO-01) or copy "
+        "it from the matrix."
+    ),
+    "no_text_match": _(
+        "No commitment of your countries has this text (“%(value)s”). Add a code column, or "
+        "copy the text from the matrix."
+    ),
+    "no_code_or_text": _(
+        "This row has something to record but neither a code nor a commitment text. Fill in "
+        "the code."
+    ),
+    "other_country": _(
+        "%(value)s belongs to %(country)s: you may only record statuses for your own "
+        "countries. Delete the row."
+    ),
+    "status_date": _("“%(value)s” is a date where the status belongs. Choose a level from 0 to 5."),
+    "status_out_of_range": _(
+        "Status “%(value)s” is outside the scale. Choose a level from 0 to 5."
+    ),
+    "status_percent": _(
+        "Status “%(value)s”: percentages must be 0%%, 20%%, 40%%, 60%%, 80%% or 100%%. "
+        "Choose a level from 0 to 5."
+    ),
+    "status_unknown": _(
+        "“%(value)s” is not a status on the 0-5 scale. Choose a level from 0 to 5 (for "
+        "example “3 - Being implemented (60%%)” or 3)."
+    ),
+    "evidence_not_url": _(
+        "The evidence link “%(value)s” is not a web address. Write it starting with https:// "
+        "or http://, or leave the cell empty."
+    ),
+    "version_unreadable": _(
+        "The version cell holds “%(value)s”, not the number the matrix put there. Empty the "
+        "cell, or download the matrix again."
+    ),
+    "changed_since_download": _(
+        "%(who)s recorded “%(level)s” for %(code)s in %(period)s on "
+        "%(when)s, after this file was downloaded. Nothing of this row is applied: look at "
+        "their change, then upload the row again with the version column emptied if yours "
+        "should replace it."
+    ),
+    "version_mismatch": _(
+        "The version cell (%(value)s) does not match what is recorded for %(code)s in "
+        "%(period)s: the row was copied from another file or edited. Download the matrix "
+        "again, or empty the cell to record over what is there now."
+    ),
+    "duplicate": _(
+        "%(code)s is also in %(others)s with a different status, narrative or link; neither "
+        "row is applied. Keep one row per commitment."
+    ),
+    "narrative_without_status": _(
+        "There is a narrative or a link but no new status. Fill in the status (the same level "
+        "as before if it did not change), or empty the row."
+    ),
+    "narrative_required": _(
+        "The status changes from %(old)s to %(new)s: explain the change in the narrative "
+        "column (what was done, by whom, what is left)."
+    ),
+    "narrative_column_missing": _(
+        "The status changes from %(old)s to %(new)s, which needs a narrative, but no narrative "
+        "column was recognised. Choose it in the columns above, or add a column “Narrative”."
+    ),
+    "hidden_row": _(
+        "This row is hidden in the spreadsheet and would change a status. Unhide it and check "
+        "it, or delete it."
+    ),
+    "conflict": _(
+        "%(who)s recorded “%(level)s” for %(code)s in %(period)s on "
+        "%(when)s, after this preview was made. Upload the file again to see their change."
+    ),
+    "narrative_too_long": _(
+        "The narrative has %(length)d characters; the limit is %(max)d. Shorten it, and put "
+        "longer documents in the evidence."
+    ),
+    "version_no_row": _(
+        "There is no status for %(code)s in %(period)s yet, so the version cell cannot be right "
+        "(it must be 0 or empty). Download the template for %(period)s again."
+    ),
+    "not_your_country": _("You may only record statuses for your own countries. Delete the row."),
+    # --- rows read but not applied, with the reason (not problems) ---
+    "header_repeated": _("The header row repeated: not data."),
+    "nothing_to_record": _(
+        "No code, no known commitment and nothing to record: taken as a heading or a note."
+    ),
+    "row_beyond_columns": _(
+        "Its only data is right of the last column read. Move it into the matrix's columns."
+    ),
+    "duplicate_same": _("The same commitment and values as %(others)s: counted once."),
+    # --- notes on sheets and columns ---
+    "sheet_hidden": ngettext_lazy(
+        "Hidden sheet, not read (%(rows)s row with data). Unhide it if it should be uploaded.",
+        "Hidden sheet, not read (%(rows)s rows with data). Unhide it if they should be uploaded.",
+        "rows",
+    ),
+    "sheet_no_header": ngettext_lazy(
+        "Not read: no column for the new status beside a code or commitment column "
+        "(%(rows)s row with data). Choose its columns below if it holds a status.",
+        "Not read: no column for the new status beside a code or commitment column "
+        "(%(rows)s rows with data). Choose its columns below if it holds statuses.",
+        "rows",
+    ),
+    "sheet_instructions": _("The matrix's instructions: not data."),
+    "sheet_meta": _("What the matrix says about itself (period, countries): checked."),
+    "sheet_chart": _("A chart: not read."),
+    "sheet_empty": _("Empty."),
+    "rows_above_header": ngettext_lazy(
+        "%(rows)s row above the header (a title): not data.",
+        "%(rows)s rows above the header (titles): not data.",
+        "rows",
+    ),
+    "columns_cut": _(
+        "Cells after column %(column)s are not read. Move the data into the first %(max)s columns."
+    ),
+    # --- what came of an upload ---
+    "applied": ngettext_lazy("%(n)s status recorded.", "%(n)s statuses recorded.", "n"),
+    "applied_skipping": ngettext_lazy(
+        "%(n)s status recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
+        "%(n)s statuses recorded; rows skipped as chosen (listed in the preview): %(skipped)s.",
+        "n",
+    ),
+    "apply_refused": ngettext_lazy(
+        "Nothing was written: %(n)s commitment could not be recorded. %(details)s",
+        "Nothing was written: %(n)s commitments could not be recorded. %(details)s",
+        "n",
+    ),
+    "apply_has_problems": ngettext_lazy(
+        "Nothing was written: the preview lists a row with problems. Fix it and upload the file "
+        "again, or choose to apply the valid rows and skip the listed one.",
+        "Nothing was written: the preview lists %(n)s rows with problems. Fix them and upload "
+        "the file again, or choose to apply the valid rows and skip the listed ones.",
+        "n",
+    ),
+    "apply_file_problems": _(
+        "Nothing was written: the file has problems that block it. Fix them and upload it again."
+    ),
+    "apply_unconfirmed": ngettext_lazy(
+        "Nothing was written: a row was matched by similar text and is not confirmed. Tick it "
+        "to confirm, or choose to apply the valid rows and skip it.",
+        "Nothing was written: %(n)s rows were matched by similar text and are not confirmed. "
+        "Tick them to confirm, or choose to apply the valid rows and skip the others.",
+        "n",
+    ),
+    "nothing_to_apply": _("There is nothing to apply: no row changes a status."),
+    "already_done": _("This upload was already %(state)s."),
+    "not_uploader": _("Only the person who uploaded the file, or the secretariat, can apply it."),
+    "file_missing": _("The uploaded file is no longer stored; upload it again."),
+}
+
+
+def _localise(value):
+    if isinstance(value, dict) and set(value) <= {"en", "es"} and value:
+        language = (get_language() or "es")[:2]
+        return value.get(language) or value.get("es") or value.get("en")
+    return value
+
+
+def render(code: str, params: dict | None = None) -> str:
+    """The message ``code`` in the active language, with its parameters filled in."""
+    from ..models import Status
+
+    template = MESSAGES.get(code)
+    params = {key: _localise(value) for key, value in (params or {}).items()}
+    if isinstance(params.get("details"), list):  # what the write service refused, per row
+        params["details"] = " ".join(
+            f"{d.get('commitment', '')}: {render(d.get('code', ''), d.get('params'))}"
+            for d in params["details"]
+            if isinstance(d, dict)
+        )
+    if "at" in params:  # other rows: [[sheet, row], ...]
+        params["others"] = _places(params["at"], params.get("sheet"))
+    if "field" in params:
+        params["field"] = str(FIELD_LABELS.get(params["field"], params["field"]))
+    if isinstance(params.get("status"), int) and params["status"] in Status.values:
+        params["level"] = _level(params["status"])
+    for key in ("old", "new"):
+        if key in params:
+            params[key] = _level(params[key])
+    if template is None:  # a code from a newer release, or an old preview's text
+        return str(params.get("text") or code)
+    try:
+        return str(template % params)  # a lazy plural picks its form from the parameters
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def _level(value) -> str:
+    from ..models import NOT_REPORTED_LABEL, Status
+
+    if value is None:
+        return str(NOT_REPORTED_LABEL).lower()
+    if isinstance(value, int) and value in Status.values:
+        return f"{value} - {Status(value).label}"
+    return str(value)
+
+
+def entry_message(entry: dict) -> str:
+    """The message of a stored preview entry (``code``/``params``; older previews: ``message``)."""
+    if "code" in entry:
+        return render(entry["code"], entry.get("params"))
+    return str(entry.get("message", ""))
+
+
+def _places(places: list, sheet: str | None) -> str:
+    """ "row 12", "rows 12, 15", "row 4 of sheet “2024”": other rows, named for a reader."""
+    same = [row for other, row in places if other == sheet]
+    parts = []
+    if same:
+        parts.append(
+            ngettext("row %(rows)s", "rows %(rows)s", len(same))
+            % {"rows": ", ".join(str(r) for r in same)}
+        )
+    for other, row in places:
+        if other != sheet:
+            parts.append(_("row %(row)s of sheet “%(sheet)s”") % {"row": row, "sheet": other})
+    return ", ".join(str(p) for p in parts)
+
+
+def localise_preview(preview: dict) -> dict:
+    """A stored preview with every message rendered in the active language (``message`` beside
+    each ``code``) and each recognised column named (``label``); the stored copy is untouched."""
+    if not preview:
+        return {}
+    result = dict(preview)
+    for key in ("problems", "ignored"):
+        result[key] = [{**item, "message": entry_message(item)} for item in preview.get(key, [])]
+    result["file_problems"] = [
+        {"code": "", "params": {}, "message": item} if isinstance(item, str)
+        else {**item, "message": entry_message(item)}
+        for item in preview.get("file_problems", [])
+    ]  # fmt: skip
+    result["sheets"] = [
+        {
+            **sheet,
+            "notes": [{**n, "message": entry_message(n)} for n in sheet.get("notes", [])],
+        }
+        for sheet in preview.get("sheets", [])
+    ]
+    result["columns"] = {
+        name: {
+            **columns,
+            "cells": [
+                {**cell, "label": str(FIELD_LABELS[cell["key"]]) if cell.get("key") else ""}
+                for cell in columns.get("cells", [])
+            ],
+        }
+        for name, columns in preview.get("columns", {}).items()
+    }
+    return result
