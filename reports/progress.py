@@ -11,9 +11,15 @@ whole region) and a reporting period P:
   ``None`` when nothing is reported; not-reported commitments are left out, never taken as 0;
 * ``levels``      = the count at each level 0-5 plus ``not_reported``.
 
-Everything is grouped in the database: one aggregate query (``values(...).annotate(...)`` with
-one ``Count(filter=...)`` per level) plus one query per grouping dimension to list empty groups,
-whatever the number of commitments. The API, the pages and the exports all call ``compute``.
+How: one aggregate query counts the filtered commitments by (group, status), each commitment
+LEFT JOINed to its status as of P from ``commitments.selectors.status_as_of`` (the one
+definition of that status, computed once for all commitments in the same query); every figure
+above is a sum over those counts (``status_sum`` = Σ level × count). One more query per grouping
+dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
+from one such aggregate (the dashboard's panels). ``trend`` counts, in the database, how long
+each status held (from the period end it was reported by to the next), so the status of every
+commitment as of every period costs one query whatever the number of periods. The API, the
+pages and the exports all call these functions; none recomputes a percentage.
 """
 
 from __future__ import annotations
@@ -22,26 +28,22 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
 
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    Pillar,
-    ReportingPeriod,
-    Status,
-    StatusUpdate,
-)
+from commitments import selectors
+from commitments.models import Commitment, FocusArea, Pillar, ReportingPeriod, Status
 from countries.models import Country
 
 LEVELS = [int(s) for s in Status]
 
-# Grouping key -> (field on Commitment, model listing every group, key attribute on the model).
+# Grouping key -> (field on Commitment, model listing every group, key attribute on the model,
+# column on Commitment).
 DIMENSIONS = {
-    "pillar": ("pillar__number", Pillar, "number"),
-    "country": ("country__iso3", Country, "iso3"),
-    "focus_area": ("focus_area__code", FocusArea, "code"),
+    "pillar": ("pillar__number", Pillar, "number", "pillar_id"),
+    "country": ("country__iso3", Country, "iso3", "country_id"),
+    "focus_area": ("focus_area__code", FocusArea, "code", "focus_area_id"),
 }
+ALL_DIMENSIONS = tuple(DIMENSIONS)
 FILTERS = {"country": "country__iso3", "pillar": "pillar__number", "focus_area": "focus_area__code"}
 
 
@@ -131,6 +133,102 @@ def parse_by(raw: str | None) -> list[str]:
     return by
 
 
+def _filtered_commitments(country=None, pillar=None, focus_area=None):
+    commitments = Commitment.objects.all()
+    for name, value in {"country": country, "pillar": pillar, "focus_area": focus_area}.items():
+        if value is not None and value != "":
+            commitments = commitments.filter(**{FILTERS[name]: value})
+    return commitments.order_by()
+
+
+def _filtered(filters: dict) -> bool:
+    return any(value not in (None, "") for value in filters.values())
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, to use as a derived table (the ORM cannot join one)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _run(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def tally(
+    dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **filters
+) -> dict[tuple, int]:
+    """Commitments counted by (member id of each dimension in ``dims``, status or None).
+
+    One query: the filtered commitments LEFT JOIN their status as of ``period`` (one row per
+    commitment, ``selectors.status_as_of``), grouped by the dimensions' columns and the status.
+    """
+    commitments = _filtered_commitments(**filters)
+    columns = [DIMENSIONS[d][3] for d in dims]
+    c_sql, c_params = _sql(commitments.values("id", *columns))
+    statuses = selectors.status_as_of(
+        period, commitments=commitments if _filtered(filters) else None
+    )
+    s_sql, s_params = _sql(statuses.values("commitment_id", "status"))
+    keys = "".join(f"c.{column}, " for column in columns)
+    sql = (
+        f"SELECT {keys}s.status, COUNT(*) FROM ({c_sql}) c "
+        f"LEFT JOIN ({s_sql}) s ON s.commitment_id = c.id GROUP BY {keys}s.status"
+    )
+    return {tuple(row[:-1]): row[-1] for row in _run(sql, c_params + s_params)}
+
+
+def _stats(counts: list[tuple[int | None, int]]) -> Stats:
+    stats = Stats()
+    for status, n in counts:
+        stats.commitments += n
+        if status is not None:
+            stats.reported += n
+            stats.status_sum += status * n
+            stats.levels[status] += n
+    return stats
+
+
+def _members(part: str, filters: dict) -> list[tuple[int, object, str]]:
+    """(id, key, label) of every member of a dimension, restricted by its own filter."""
+    _field, model, key_attr, _column = DIMENSIONS[part]
+    queryset = model.objects.all()
+    if filters.get(part) not in (None, ""):
+        queryset = queryset.filter(**{key_attr: filters[part]})
+    return [(obj.pk, getattr(obj, key_attr), str(obj.name)) for obj in queryset]
+
+
+def _progress(counts, dims, by, members, period) -> Progress:
+    """Group the (dims ids, status) counts by ``by`` (a subset of ``dims``), in members' order."""
+    positions = [dims.index(part) for part in by]
+    grouped: dict[tuple, list[tuple[int | None, int]]] = {}
+    everything: list[tuple[int | None, int]] = []
+    for key, n in counts.items():
+        grouped.setdefault(tuple(key[i] for i in positions), []).append((key[-1], n))
+        everything.append((key[-1], n))
+    groups: list[Group] = []
+    for combination in itertools.product(*(members[part] for part in by)) if by else []:
+        ids = tuple(pk for pk, _key, _label in combination)
+        groups.append(
+            Group(
+                keys={part: key for part, (_pk, key, _l) in zip(by, combination, strict=True)},
+                labels={part: label for part, (_pk, _k, label) in zip(by, combination, strict=True)},
+                stats=_stats(grouped.get(ids, [])),
+            )
+        )
+    return Progress(period=period, by=list(by), total=_stats(everything), groups=groups)
+
+
+def _check(by) -> list[str]:
+    by = list(by)
+    for part in by:
+        if part not in DIMENSIONS:
+            raise ProgressError(f"unknown grouping {part!r}")
+    return by
+
+
 def compute(
     by: list[str] | tuple[str, ...] = (),
     period: ReportingPeriod | None = None,
@@ -144,151 +242,136 @@ def compute(
     commitments and ``progress`` None), restricted by the filters, in the dimensions' order.
     Queries: 1 aggregate + 1 per dimension in ``by``.
     """
-    by = list(by)
-    for part in by:
-        if part not in DIMENSIONS:
-            raise ProgressError(f"unknown grouping {part!r}")
-    filters = {"country": country, "pillar": pillar, "focus_area": focus_area}
-
-    commitments = Commitment.objects.all()
-    for name, value in filters.items():
-        if value is not None and value != "":
-            commitments = commitments.filter(**{FILTERS[name]: value})
-    commitments = commitments.with_current_status(period)
-
-    group_fields = [DIMENSIONS[part][0] for part in by]
-    level_counts = {
-        f"level_{level}": Count("pk", filter=Q(current_status=level)) for level in LEVELS
-    }
-    aggregates = {
-        "n": Count("pk"),
-        "n_reported": Count("pk", filter=Q(current_status__isnull=False)),
-        "status_sum": Sum("current_status"),
-        **level_counts,
-    }
-    if group_fields:
-        rows = list(commitments.order_by().values(*group_fields).annotate(**aggregates))
-    else:  # the region as a whole: a plain aggregate (values() with no field groups by all)
-        rows = [commitments.aggregate(**aggregates)]
-    found: dict[tuple, Stats] = {}
-    for row in rows:
-        stats = Stats(
-            commitments=row["n"],
-            reported=row["n_reported"],
-            status_sum=row["status_sum"] or 0,
-            levels={level: row[f"level_{level}"] for level in LEVELS},
-        )
-        found[tuple(row[f] for f in group_fields)] = stats
-
-    members = []
-    for part in by:
-        _field, model, key_attr = DIMENSIONS[part]
-        queryset = model.objects.all()
-        if filters.get(part) not in (None, ""):
-            queryset = queryset.filter(**{key_attr: filters[part]})
-        members.append([(getattr(obj, key_attr), str(obj.name)) for obj in queryset])
-
-    total = Stats()
-    groups: list[Group] = []
-    for combination in itertools.product(*members) if by else []:
-        key = tuple(k for k, _label in combination)
-        stats = found.get(key, Stats())
-        total.add(stats)
-        groups.append(
-            Group(
-                keys=dict(zip(by, key, strict=True)),
-                labels={part: label for part, (_k, label) in zip(by, combination, strict=True)},
-                stats=stats,
-            )
-        )
-    if not by:
-        total = found.get((), Stats())
-    return Progress(period=period, by=by, total=total, groups=groups)
+    return compute_many([by], period, country=country, pillar=pillar, focus_area=focus_area)[0]
 
 
-# --- Over time: the status of every commitment as of each period, trend, explanation ---------
+def compute_many(
+    groupings: list[list[str] | tuple[str, ...]],
+    period: ReportingPeriod | None = None,
+    **filters,
+) -> list[Progress]:
+    """``compute`` for several groupings at once (e.g. by pillar, by country, country × pillar)
+    from one aggregate query over the dimensions they use, plus one query per dimension."""
+    groupings = [_check(by) for by in groupings]
+    dims = [part for part in DIMENSIONS if any(part in by for by in groupings)]
+    counts = tally(dims, period, **filters)
+    return assemble(counts, groupings, period, dims=dims, **filters)
+
+
+def assemble(
+    counts: dict[tuple, int],
+    groupings: list[list[str] | tuple[str, ...]],
+    period: ReportingPeriod | None = None,
+    *,
+    dims: list[str] | tuple[str, ...] = ALL_DIMENSIONS,
+    **filters,
+) -> list[Progress]:
+    """The ``Progress`` of each grouping from the counts of ``tally(dims, period, **filters)``
+    (each grouping uses dimensions among ``dims``). One query per dimension used (members)."""
+    groupings = [_check(by) for by in groupings]
+    used = [part for part in DIMENSIONS if any(part in by for by in groupings)]
+    members = {part: _members(part, filters) for part in used}
+    return [_progress(counts, list(dims), by, members, period) for by in groupings]
+
+
+# --- Over time: the status of every commitment as of each period --------------------------
+
+
+def _day(value) -> str | None:
+    """A date from the database as 'YYYY-MM-DD' (SQLite returns text from derived tables)."""
+    return None if value is None else str(value)[:10]
 
 
 @dataclass
-class Snapshot:
-    """Every commitment's approved status as of one period (the latest reported in it or before).
+class Spans:
+    """How long each status held, counted: the status of every filtered commitment as of every
+    period, and what moved into each, from one query.
 
-    ``status`` maps commitment id -> status; ``latest`` maps commitment id -> (period code of that
-    status, its narrative). Commitments with no status as of the period are absent.
+    ``rows`` are (since, until, status, before, n): ``n`` commitments had ``status`` as of every
+    period ending on or after ``since`` and before ``until`` (None: still), and ``before`` as
+    of the period end before ``since`` (None: not reported then).
     """
 
-    period: ReportingPeriod
-    status: dict[int, int]
-    latest: dict[int, tuple[str, str]]
+    periods: list[ReportingPeriod]  # chronological (by end date, then start date)
+    commitments: int
+    rows: list[tuple[str, str | None, int, int | None, int]]
 
-    def stats(self, commitments: int) -> Stats:
-        """The group's Stats as of this period: the same arithmetic as ``compute``."""
-        levels = {level: 0 for level in LEVELS}
-        for value in self.status.values():
-            levels[value] += 1
-        return Stats(
-            commitments=commitments,
-            reported=len(self.status),
-            status_sum=sum(self.status.values()),
-            levels=levels,
+    def stats(self, period: ReportingPeriod) -> Stats:
+        """The Stats as of ``period``: equal to ``compute(period=period, ...).total``."""
+        day = period.end_date.isoformat()
+        stats = _stats(
+            [
+                (status, n)
+                for since, until, status, _before, n in self.rows
+                if since <= day and (until is None or until > day)
+            ]
         )
+        stats.commitments = self.commitments
+        return stats
+
+    def trend(self) -> list[tuple[ReportingPeriod, Stats]]:
+        return [(period, self.stats(period)) for period in self.periods]
+
+    def previous(self, period: ReportingPeriod) -> ReportingPeriod | None:
+        codes = [p.code for p in self.periods]
+        index = codes.index(period.code) if period.code in codes else 0
+        return self.periods[index - 1] if index > 0 else None
+
+    def moved(self, period: ReportingPeriod) -> dict[str, int]:
+        """How many commitments went up, down or were first reported as of ``period`` compared
+        with the period before it (none when both end on the same day: same statuses)."""
+        counts = {"up": 0, "down": 0, "first": 0}
+        previous = self.previous(period)
+        if previous is not None and previous.end_date == period.end_date:
+            return counts
+        day = period.end_date.isoformat()
+        for since, _until, status, before, n in self.rows:
+            if since != day:
+                continue
+            if before is None:
+                counts["first"] += n
+            elif status > before:
+                counts["up"] += n
+            elif status < before:
+                counts["down"] += n
+        return counts
 
 
-@dataclass
-class History:
-    commitment_ids: list[int]
-    snapshots: list[Snapshot]  # chronological (by period end, then start)
+def spans(
+    periods: list[ReportingPeriod] | None = None, *, commitments: int | None = None, **filters
+) -> Spans:
+    """The filtered commitments' statuses over ``periods`` (default: all), counted by span.
 
-
-def _filtered_commitments(country=None, pillar=None, focus_area=None):
-    commitments = Commitment.objects.all()
-    for name, value in {"country": country, "pillar": pillar, "focus_area": focus_area}.items():
-        if value is not None and value != "":
-            commitments = commitments.filter(**{FILTERS[name]: value})
-    return commitments
-
-
-def history(
-    periods: list[ReportingPeriod] | None = None,
-    country: str | None = None,
-    pillar: int | None = None,
-    focus_area: str | None = None,
-) -> History:
-    """Each filtered commitment's approved status as of every period, in two queries.
-
-    Choice: instead of one aggregate per period (a query count growing with the periods), fetch
-    the filtered commitments' ids (1 query) and every *approved* status row of those commitments
-    once (1 query, ``values_list``, ordered oldest first by period end, period start, recording
-    time and id: the reverse of ``StatusUpdate.LATEST_FIRST``), then sweep the periods in
-    chronological order in Python, keeping the newest row per commitment among the rows whose
-    period ended no later than the period at hand: exactly ``with_current_status(period)``'s
-    definition. Rows are few (one per commitment per period), so memory stays small.
-    ``periods`` defaults to every period (one more query).
+    Each commitment's status as of each period end it has approved rows for
+    (``selectors.status_as_of_each_end``) holds from that end date until its next one (SQL
+    ``LEAD``), after the one before (``LAG``); the database counts those spans. Two queries (the
+    commitments, the spans) whatever the number of periods and rows; one when the number of
+    filtered ``commitments`` is given.
     """
     if periods is None:
         periods = list(ReportingPeriod.objects.all())
     periods = sorted(periods, key=lambda p: (p.end_date, p.start_date))
-    commitments = _filtered_commitments(country, pillar, focus_area)
-    ids = list(commitments.order_by().values_list("pk", flat=True))
-    rows = (
-        StatusUpdate.objects.counted()
-        .filter(commitment__in=commitments.order_by().values("pk"))
-        .order_by("period__end_date", "period__start_date", "created_at", "id")
-        .values_list("commitment_id", "period__end_date", "period__code", "status", "narrative")
-    )
-    rows = list(rows)
-    status: dict[int, int] = {}
-    latest: dict[int, tuple[str, str]] = {}
-    snapshots = []
-    i = 0
-    for period in periods:
-        while i < len(rows) and rows[i][1] <= period.end_date:
-            commitment_id, _end, code, value, narrative = rows[i]
-            status[commitment_id] = value
-            latest[commitment_id] = (code, narrative)
-            i += 1
-        snapshots.append(Snapshot(period=period, status=dict(status), latest=dict(latest)))
-    return History(commitment_ids=ids, snapshots=snapshots)
+    queryset = _filtered_commitments(**filters)
+    total = queryset.count() if commitments is None else commitments
+    rows: list[tuple[str, str | None, int, int | None, int]] = []
+    if periods and total:
+        each_end = selectors.status_as_of_each_end(
+            periods[-1], commitments=queryset if _filtered(filters) else None
+        ).values("commitment_id", "status", "period__end_date")
+        b_sql, b_params = _sql(each_end)
+        window = "PARTITION BY b.commitment_id ORDER BY b.period__end_date"
+        sql = (
+            "SELECT s_from, s_to, s_status, s_before, COUNT(*) FROM ("
+            " SELECT b.period__end_date AS s_from, b.status AS s_status,"
+            f" LEAD(b.period__end_date) OVER ({window}) AS s_to,"
+            f" LAG(b.status) OVER ({window}) AS s_before"
+            f" FROM ({b_sql}) b) spans GROUP BY s_from, s_to, s_status, s_before"
+        )
+        rows = [
+            (_day(since), _day(until), status, before, n)
+            for since, until, status, before, n in _run(sql, b_params)
+        ]
+    return Spans(periods=periods, commitments=total, rows=rows)
 
 
 def trend(
@@ -300,11 +383,9 @@ def trend(
     """Progress of the filtered commitments as of each period, oldest first.
 
     Equal, period by period, to ``compute(period=p, ...).total``; two queries in all (see
-    ``history``), whatever the number of periods.
+    ``spans``), whatever the number of periods; ``periods`` defaults to every period (one more).
     """
-    past = history(periods, country=country, pillar=pillar, focus_area=focus_area)
-    n = len(past.commitment_ids)
-    return [(snap.period, snap.stats(n)) for snap in past.snapshots]
+    return spans(periods, country=country, pillar=pillar, focus_area=focus_area).trend()
 
 
 def explain(stats: dict) -> dict:
