@@ -235,9 +235,7 @@ class CommitmentQuerySet(models.QuerySet):
         """Only the status column of ``with_status`` (one subquery, no join)."""
         from .selectors import newest_subquery
 
-        return self.annotate(
-            current_status=Subquery(newest_subquery(period).values("status")[:1])
-        )
+        return self.annotate(current_status=Subquery(newest_subquery(period).values("status")[:1]))
 
     def with_workspace_state(self, period: ReportingPeriod) -> CommitmentQuerySet:
         """Annotate what the workspace needs for editing ``period`` (beside ``with_status``).
@@ -469,9 +467,7 @@ class StatusUpdate(models.Model):
                 name="status_update_approved_newest",
             ),
             # Whether any synthetic demo row exists (the banner), answered from the index.
-            models.Index(
-                fields=["id"], condition=Q(source="demo"), name="status_update_demo_rows"
-            ),
+            models.Index(fields=["id"], condition=Q(source="demo"), name="status_update_demo_rows"),
         ]
 
     def __str__(self) -> str:

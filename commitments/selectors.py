@@ -219,11 +219,7 @@ def workspace_list(filters: dict, period: ReportingPeriod | None):
         queryset = queryset.filter(pillar=filters["pillar"])
     if filters.get("focus_area"):
         queryset = queryset.filter(focus_area=filters["focus_area"])
-    status = filters.get("status")
-    if status == "none":
-        queryset = queryset.filter(current_status__isnull=True)
-    elif status not in (None, ""):
-        queryset = queryset.filter(current_status=int(status))
+    queryset = filter_by_status(queryset, period, filters.get("status"))
     if filters.get("review") == "pending":
         queryset = queryset.filter(has_pending=True)
     elif filters.get("review") == ReviewState.RETURNED:

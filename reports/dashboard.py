@@ -137,22 +137,19 @@ def _groups(result: progress.Progress) -> list[dict]:
 def numbers(sel: Selection, periods: list[ReportingPeriod]) -> dict:
     """The language-free numbers behind every panel of a selection, cached: the commitment
     counts by (country, pillar, focus area, status) as of the period, and the spans of statuses
-    over the periods (trend and what moved). Cold: 2 aggregate queries (``progress.tally``,
-    ``progress.spans`` with the commitment count taken from the tally)."""
+    over the periods (trend and what moved). Cold: 1 query (``progress.numbers``)."""
 
     def build():
-        filters = sel.engine_filters()
-        counts = progress.tally(progress.ALL_DIMENSIONS, sel.period, **filters)
-        total = sum(counts.values())
-        return {"counts": counts, "spans": progress.spans(periods, commitments=total, **filters)}
+        counts, spans = progress.numbers(sel.period, periods, **sel.engine_filters())
+        return {"counts": counts, "spans": spans}
 
     return cached("numbers", [*sel.key(), *(p.code for p in periods)], build)
 
 
 def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
-    """Every panel of the dashboard for a selection, cached per language. Cold: 5 queries.
+    """Every panel of the dashboard for a selection, cached per language. Cold: 4 queries.
 
-    The numbers (2: ``numbers``) grouped by pillar, by country, by focus area and country ×
+    The numbers (1: ``numbers``) grouped by pillar, by country, by focus area and country ×
     pillar from that one count (``progress.assemble``; 3 queries listing the members, in the
     active language); trend and what moved (counts) from the spans, no query.
     """
@@ -247,7 +244,7 @@ def _quality_dict(plans) -> dict:
 
 def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> dict | None:
     """A country's page: plan, figures by pillar and focus area, trend, what moved (counts),
-    data quality. Cold: 2 queries (country, plan) + the numbers (2) + members (2) + data
+    data quality. Cold: 2 queries (country, plan) + the numbers (1) + members (2) + data
     quality (4); cached. Its commitments come a page at a time (``commitments_page``)."""
 
     def build():

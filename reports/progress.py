@@ -214,7 +214,9 @@ def _progress(counts, dims, by, members, period) -> Progress:
         groups.append(
             Group(
                 keys={part: key for part, (_pk, key, _l) in zip(by, combination, strict=True)},
-                labels={part: label for part, (_pk, _k, label) in zip(by, combination, strict=True)},
+                labels={
+                    part: label for part, (_pk, _k, label) in zip(by, combination, strict=True)
+                },
                 stats=_stats(grouped.get(ids, [])),
             )
         )
@@ -337,6 +339,33 @@ class Spans:
         return counts
 
 
+def _spans_sql(periods: list[ReportingPeriod], queryset, filtered: bool) -> tuple[str, tuple]:
+    """SQL of each commitment's spans: (commitment_id, s_from, s_to, s_status, s_before)."""
+    each_end = selectors.status_as_of_each_end(
+        periods[-1], commitments=queryset if filtered else None
+    ).values("commitment_id", "status", "period__end_date")
+    b_sql, b_params = _sql(each_end)
+    return (
+        "SELECT e.commitment_id, e.status AS s_status, e.period__end_date AS s_from,"
+        " LEAD(e.period__end_date) OVER w AS s_to, LAG(e.status) OVER w AS s_before"
+        f" FROM ({b_sql}) e"
+        " WINDOW w AS (PARTITION BY e.commitment_id ORDER BY e.period__end_date)",
+        b_params,
+    )
+
+
+def _span_rows(rows) -> list[tuple[str, str | None, int, int | None, int]]:
+    return [
+        (_day(since), _day(until), status, before, n) for since, until, status, before, n in rows
+    ]
+
+
+def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPeriod]:
+    if periods is None:
+        periods = list(ReportingPeriod.objects.all())
+    return sorted(periods, key=lambda p: (p.end_date, p.start_date))
+
+
 def spans(
     periods: list[ReportingPeriod] | None = None, *, commitments: int | None = None, **filters
 ) -> Spans:
@@ -348,30 +377,55 @@ def spans(
     commitments, the spans) whatever the number of periods and rows; one when the number of
     filtered ``commitments`` is given.
     """
-    if periods is None:
-        periods = list(ReportingPeriod.objects.all())
-    periods = sorted(periods, key=lambda p: (p.end_date, p.start_date))
+    periods = _chronological(periods)
     queryset = _filtered_commitments(**filters)
     total = queryset.count() if commitments is None else commitments
     rows: list[tuple[str, str | None, int, int | None, int]] = []
     if periods and total:
-        each_end = selectors.status_as_of_each_end(
-            periods[-1], commitments=queryset if _filtered(filters) else None
-        ).values("commitment_id", "status", "period__end_date")
-        b_sql, b_params = _sql(each_end)
-        window = "PARTITION BY b.commitment_id ORDER BY b.period__end_date"
+        b_sql, b_params = _spans_sql(periods, queryset, _filtered(filters))
         sql = (
-            "SELECT s_from, s_to, s_status, s_before, COUNT(*) FROM ("
-            " SELECT b.period__end_date AS s_from, b.status AS s_status,"
-            f" LEAD(b.period__end_date) OVER ({window}) AS s_to,"
-            f" LAG(b.status) OVER ({window}) AS s_before"
-            f" FROM ({b_sql}) b) spans GROUP BY s_from, s_to, s_status, s_before"
+            "SELECT s_from, s_to, s_status, s_before, COUNT(*)"
+            f" FROM ({b_sql}) spans GROUP BY s_from, s_to, s_status, s_before"
         )
-        rows = [
-            (_day(since), _day(until), status, before, n)
-            for since, until, status, before, n in _run(sql, b_params)
-        ]
+        rows = _span_rows(_run(sql, b_params))
     return Spans(periods=periods, commitments=total, rows=rows)
+
+
+def numbers(
+    period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None, **filters
+) -> tuple[dict[tuple, int], Spans]:
+    """``tally(ALL_DIMENSIONS, period, **filters)`` and ``spans(periods, **filters)`` together,
+    in one query: the status as of ``period`` is the span covering its end date (the latest
+    span when ``period`` is None), so both read one pass over the statuses (a common table
+    expression, computed once). What the dashboard and the country pages show."""
+    periods = _chronological(periods)
+    if period is None or not periods:
+        counts = tally(ALL_DIMENSIONS, period, **filters)
+        return counts, spans(periods, commitments=sum(counts.values()), **filters)
+    queryset = _filtered_commitments(**filters)
+    columns = [DIMENSIONS[d][3] for d in ALL_DIMENSIONS]
+    c_sql, c_params = _sql(queryset.values("id", *columns))
+    b_sql, b_params = _spans_sql(periods, queryset, _filtered(filters))
+    keys = ", ".join(f"c.{column}" for column in columns)
+    nulls = ", ".join("NULL" for _ in columns)
+    sql = (
+        f"WITH b AS ({b_sql}) "
+        f"SELECT 0, s_from, s_to, s_status, s_before, {nulls}, COUNT(*) FROM b"
+        " GROUP BY s_from, s_to, s_status, s_before"
+        f" UNION ALL SELECT 1, NULL, NULL, b.s_status, NULL, {keys}, COUNT(*)"
+        f" FROM ({c_sql}) c LEFT JOIN b ON b.commitment_id = c.id"
+        " AND b.s_from <= %s AND (b.s_to IS NULL OR b.s_to > %s)"
+        f" GROUP BY b.s_status, {keys}"
+    )
+    params = b_params + c_params + (period.end_date, period.end_date)
+    span_rows, counts = [], {}
+    for kind, since, until, status, before, *rest in _run(sql, params):
+        if kind == 0:
+            span_rows.append((since, until, status, before, rest[-1]))
+        else:
+            counts[(*rest[:-1], status)] = rest[-1]
+    total = sum(counts.values())
+    return counts, Spans(periods=periods, commitments=total, rows=_span_rows(span_rows))
 
 
 def trend(

@@ -102,7 +102,9 @@ def country(request, iso3: str):
             "quality": page["quality"],
             "commitments": commitments,
             "pager": dashboard.pager(
-                request.GET, commitments.number, commitments.paginator.count,
+                request.GET,
+                commitments.number,
+                commitments.paginator.count,
                 anchor="#h-commitments",
             ),
             "embed_path": reverse("embed-country", args=[sel.country])
@@ -151,7 +153,10 @@ def commitment_list(request):
         }
 
     context["content"] = cached_content(
-        request, "list", [*sel.key(), status, number], "reports/_commitment_list_content.html",
+        request,
+        "list",
+        [*sel.key(), status, number],
+        "reports/_commitment_list_content.html",
         build,
     )
     return render(request, "reports/commitment_list.html", context)
