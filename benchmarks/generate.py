@@ -200,7 +200,8 @@ def insert(connection, rows: list[tuple]) -> None:
         buffer.seek(0)
         with connection.cursor() as cur:
             cur.cursor.copy_expert(
-                f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (narrative, evidence_url, evidence_file, review_comment))",
+                f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                "FORCE_NOT_NULL (narrative, evidence_url, evidence_file, review_comment))",
                 buffer,
             )
         return

@@ -143,12 +143,12 @@ def run(name: str, repeat: int) -> None:
 
         url = f"/api/v1/progress/?by={by}&period=2024"
 
-        def cold():
+        def cold(url=url):
             cache.clear()
             response = client.get(url)
             assert response.status_code == 200
 
-        def warm():
+        def warm(url=url):
             assert client.get(url).status_code == 200
 
         # the same numbers, first
@@ -174,7 +174,7 @@ def run(name: str, repeat: int) -> None:
         for _ in range(repeat):
             for label, sql in shapes.items():
                 timings[label].append(_time(lambda s=sql: raw(s)))
-            timings["engine (compute)"].append(_time(lambda: progress.compute([by], period)))
+            timings["engine (compute)"].append(_time(lambda b=by: progress.compute([b], period)))
             timings["endpoint, cold"].append(_time(cold))
             warm()
             timings["endpoint, warm"].append(_time(warm))

@@ -39,7 +39,6 @@ from .models import (
     StatusUpdate,
 )
 
-
 # --- The status as of a period: the one definition ----------------------------------------
 
 
@@ -66,8 +65,7 @@ def newest(updates: QuerySet, per: Iterable[str] = ("commitment_id",)) -> QueryS
     A StatusUpdate queryset with one row per group, computed in one pass: ``DISTINCT ON (per)``
     on PostgreSQL; ``ROW_NUMBER() OVER (PARTITION BY per ...) = 1`` elsewhere (SQLite), which
     Django wraps in a subquery. Filter ``updates`` before, not after: a later ``filter()``
-    would choose among the matching rows (``filter_by_status`` shows how to filter the chosen
-    ones); ``values()`` picks columns of the chosen rows.
+    would choose among the matching rows; ``values()`` picks columns of the chosen rows.
     """
     per = list(per)
     if connections[updates.db].vendor == "postgresql":
@@ -112,21 +110,6 @@ def newest_subquery(
     else:
         updates = StatusUpdate.objects.counted().as_of(period)
     return updates.filter(commitment=OuterRef(outer)).order_by(*StatusUpdate.LATEST_FIRST)
-
-
-def filter_by_status(commitments: QuerySet, period: ReportingPeriod | None, status) -> QuerySet:
-    """``commitments`` whose status as of ``period`` is ``status``: a level (0-5, as a number or
-    text), ``"reported"`` (any level) or ``"not_reported"``/``"none"`` (none); ``None`` or ``""``
-    keeps them all. The statuses are computed once, for these commitments only."""
-    if status in (None, ""):
-        return commitments
-    chosen = status_as_of(period, commitments=commitments)
-    if status in ("not_reported", "none"):
-        return commitments.exclude(pk__in=chosen.values("commitment_id"))
-    if status == "reported":
-        return commitments.filter(pk__in=chosen.values("commitment_id"))
-    at_level = StatusUpdate.objects.filter(pk__in=chosen.values("id"), status=int(status))
-    return commitments.filter(pk__in=at_level.values("commitment_id"))
 
 
 @dataclass
@@ -219,7 +202,11 @@ def workspace_list(filters: dict, period: ReportingPeriod | None):
         queryset = queryset.filter(pillar=filters["pillar"])
     if filters.get("focus_area"):
         queryset = queryset.filter(focus_area=filters["focus_area"])
-    queryset = filter_by_status(queryset, period, filters.get("status"))
+    status = filters.get("status")
+    if status == "none":
+        queryset = queryset.filter(current_status__isnull=True)
+    elif status not in (None, ""):
+        queryset = queryset.filter(current_status=int(status))
     if filters.get("review") == "pending":
         queryset = queryset.filter(has_pending=True)
     elif filters.get("review") == ReviewState.RETURNED:

@@ -281,10 +281,36 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
 PAGE_SIZE = 100
 
 
-def commitments_page(rows, number) -> Page:
-    """One page of a commitment list (``commitment_list``), ``PAGE_SIZE`` rows: 2 queries (the
-    count, the page). A page number out of range gives the last page."""
-    return Paginator(rows, PAGE_SIZE).get_page(number)
+class _Counted(Paginator):
+    """A paginator told its count (from the cached figures) instead of counting again."""
+
+    def __init__(self, rows, per_page, count):
+        super().__init__(rows, per_page)
+        self._known = count
+
+    @property
+    def count(self):
+        return self._known
+
+
+def commitments_page(rows, number, count: int | None = None) -> Page:
+    """One page of a commitment list (``commitment_list``), ``PAGE_SIZE`` rows: 1 query when
+    the ``count`` is known (the figures have it), else 2 (count, page). The status of a page's
+    commitments is looked up one by one (``with_status``) and the database stops at the page's
+    end, which for a page of 100 beats computing every status; a page number out of range gives
+    the last page."""
+    paginator = Paginator(rows, PAGE_SIZE) if count is None else _Counted(rows, PAGE_SIZE, count)
+    return paginator.get_page(number)
+
+
+def list_count(sel: Selection, periods: list[ReportingPeriod], status: str | None) -> int:
+    """How many commitments ``commitment_list(sel, status)`` holds, from the cached figures."""
+    total = figures(sel, periods)["total"]
+    if status in (None, ""):
+        return total["commitments"]
+    if status == "reported":
+        return total["reported"]
+    return total["levels"][status]
 
 
 def page_number(params) -> int:
@@ -317,13 +343,11 @@ def pager(params, number: int, count: int, per_page: int = PAGE_SIZE, anchor: st
 
 
 def commitment_list(sel: Selection, status: str | None):
-    """The public list behind a figure: approved statuses as of the period, filtered. 1 query.
-
-    The status filter reads the set of statuses (``selectors.filter_by_status``, computed once
-    for the filtered commitments); the page's rows then get their status one by one
-    (``with_status``), which suits a page of them."""
-    rows = Commitment.objects.select_related("country", "focus_area", "pillar").order_by(
-        "country__iso3", "focus_area__order", "order"
+    """The public list behind a figure: approved statuses as of the period, filtered. 1 query."""
+    rows = (
+        Commitment.objects.select_related("country", "focus_area", "pillar")
+        .with_status(sel.period)
+        .order_by("country__iso3", "focus_area__order", "order")
     )
     if sel.country:
         rows = rows.filter(country__iso3=sel.country)
@@ -331,8 +355,13 @@ def commitment_list(sel: Selection, status: str | None):
         rows = rows.filter(pillar__number=sel.pillar)
     if sel.focus_area:
         rows = rows.filter(focus_area__code=sel.focus_area)
-    rows = selectors.filter_by_status(rows, sel.period, status)
-    return rows.with_status(sel.period)
+    if status == "not_reported":
+        rows = rows.filter(current_status__isnull=True)
+    elif status == "reported":
+        rows = rows.filter(current_status__isnull=False)
+    elif status in {str(level) for level in progress.LEVELS}:
+        rows = rows.filter(current_status=int(status))
+    return rows
 
 
 def commitment_history(commitment: Commitment):

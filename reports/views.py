@@ -88,7 +88,7 @@ def country(request, iso3: str):
     def build():
         page = dashboard.country_page(sel.country, sel, ref["periods"])
         rows = dashboard.commitment_list(dashboard.Selection(sel.period, sel.country), None)
-        commitments = dashboard.commitments_page(rows, number)
+        commitments = dashboard.commitments_page(rows, number, page["total"]["commitments"])
         return {
             **context,
             "page": page,
@@ -136,7 +136,8 @@ def commitment_list(request):
     number = dashboard.page_number(request.GET)
 
     def build():
-        page = dashboard.commitments_page(rows, number)
+        count = dashboard.list_count(sel, context["ref"]["periods"], status)
+        page = dashboard.commitments_page(rows, number, count)
         status_label = None
         if status:
             status_label = next(
