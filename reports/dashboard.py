@@ -321,8 +321,9 @@ def page_number(params) -> int:
         return 1
 
 
-def pager(params, number: int, count: int, per_page: int = PAGE_SIZE, anchor: str = "") -> dict:
+def pager(params, number: int, count: int, per_page: int | None = None, anchor: str = "") -> dict:
     """What ``_pager.html`` shows: rows start-end of count, page links keeping ``params``."""
+    per_page = per_page or PAGE_SIZE
     pages = max((count + per_page - 1) // per_page, 1)
     number = min(max(number, 1), pages)
 

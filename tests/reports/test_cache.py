@@ -2,6 +2,7 @@
 the moment a status is approved (commitments.signals.figures_changed)."""
 
 import pytest
+from django.utils import translation
 
 from commitments.models import Commitment, ReportingPeriod
 from commitments.services import load_plans, record_status, review, seed_demo
@@ -165,3 +166,54 @@ def test_production_settings_choose_a_shared_cache(monkeypatch):
     finally:
         monkeypatch.setenv("DJANGO_DEV", "1")
         importlib.reload(module)
+
+
+def test_one_recomputation_when_cold_the_others_wait_for_it():
+    """While one reader computes an entry (holding its lock), another waits for that value
+    instead of computing it again."""
+    import threading
+
+    from django.core.cache import cache
+
+    key = figures_cache._key("slow", [1])
+    cache.add(f"{key}:lock", 1, timeout=figures_cache.LOCK_SECONDS)  # someone is computing
+
+    def finish():
+        cache.set(key, "theirs")
+        cache.delete(f"{key}:lock")
+
+    timer = threading.Timer(0.2, finish)
+    timer.start()
+    calls = []
+    assert figures_cache.cached("slow", [1], lambda: calls.append(1) or "mine") == "theirs"
+    timer.join()
+    assert calls == []
+    # a holder that gave up without a value: the reader computes it itself
+    cache.add(f"{figures_cache._key('lost', [])}:lock", 1, timeout=0.3)
+    assert figures_cache.cached("lost", [], lambda: "mine") == "mine"
+
+
+def test_figures_are_warm_again_right_after_an_approval(demo, settings, django_assert_num_queries):
+    from reports import dashboard
+
+    settings.FIGURES_WARM = "sync"
+    figures_changed.send(sender=None)  # as after an approval: new version, then warmed
+    with django_assert_num_queries(0):
+        for language in ("es", "en"):
+            with translation.override(language):
+                ref = dashboard.reference()
+                dashboard.figures(dashboard.selection({}, ref), ref["periods"])
+
+
+def test_large_lists_come_a_page_at_a_time(client, demo, monkeypatch):
+    from reports import dashboard
+
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 100)
+    first = client.get("/commitments/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "229 commitments" in first and "1–100 of 229" in first and "page 1 of 3" in first
+    assert first.count('<td class="code">') == 100 and 'rel="next" href="?page=2"' in first
+    last = client.get("/commitments/", {"page": 9}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "201–229 of 229" in last and last.count('<td class="code">') == 29
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 20)
+    country = client.get("/countries/HND/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1–20 of 43" in country and country.count('<td class="code">') == 20
