@@ -46,18 +46,39 @@ _MISSING = object()
 log = logging.getLogger(__name__)
 
 
+# Within one request the version is read once (a page reads several entries); between
+# requests it is always read again, so a change made through another worker shows at once.
+_request = threading.local()
+
+
+def request_started(**_kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def request_finished(**_kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
 def figures_version() -> str:
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def invalidate(**_kwargs) -> None:
     """Make every cached figure stale (the ``figures_changed`` receiver), then warm the
     default dashboard again (``FIGURES_WARM``)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
     mode = getattr(settings, "FIGURES_WARM", "off")
     if mode == "sync":
         warm()
@@ -117,6 +138,15 @@ def cached(name: str, parts: tuple | list, compute: Callable[[], T]) -> T:
     finally:
         cache.delete(lock)
     return value
+
+
+def cache_get(name: str, parts: tuple | list):
+    """The entry ``cache_set`` stored under the current figures version, or None."""
+    return cache.get(_key(name, parts))
+
+
+def cache_set(name: str, parts: tuple | list, value) -> None:
+    cache.set(_key(name, parts), value)
 
 
 def cached_demo_flag() -> bool:

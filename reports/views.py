@@ -6,8 +6,13 @@ what ``dashboard``, ``narrative``, ``exports`` and ``pdf`` assemble from the pro
 
 from __future__ import annotations
 
+import re
+from functools import wraps
+
 from csp.decorators import csp_replace
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from commitments.models import Commitment
 
 from . import dashboard, exports, movement, narrative, pdf, progress
-from .cache import cached, cached_demo_flag
+from .cache import cache_get, cache_set, cached, cached_demo_flag
 
 
 def _context(request, country: str | None = None) -> dict:
@@ -39,6 +44,43 @@ def low_threshold() -> int:
     return round(100 * dashboard.LOW_COVERAGE)
 
 
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_PLACEHOLDER = "@@csrf-token@@"
+
+
+def cached_page(view):
+    """Serve the whole page from the figures cache to readers without an account.
+
+    A public page is the same for every anonymous reader of one address in one language, but
+    for the CSRF token of the language form: the page is kept with a placeholder for it, and
+    each reader gets its own token. Readers signed in, with messages to show, or asking for
+    anything but a 200 HTML page get the view itself (its content is still cached, see
+    ``cached_content``)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated or len(get_messages(request)):
+            return view(request, *args, **kwargs)
+        key = [dashboard.lang(), request.scheme, request.get_host(), request.get_full_path()]
+        html = cache_get("html:" + view.__name__, key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
+        ):
+            page = CSRF_FIELD.sub(
+                f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"',
+                response.content.decode(response.charset),
+            )
+            cache_set("html:" + view.__name__, key, page)
+        return response
+
+    return wrapper
+
+
 def cached_content(request, name: str, parts: list, template: str, build) -> str:
     """The page's content (``template`` rendered with ``build()``'s context), cached under the
     figures version for this selection, language and address, so a warm page renders only its
@@ -49,6 +91,7 @@ def cached_content(request, name: str, parts: list, template: str, build) -> str
     return mark_safe(html)  # noqa: S308 - our own template's output, cached
 
 
+@cached_page
 def home(request):
     """The regional dashboard: every panel follows the period and filters in the URL."""
     context = _context(request)
@@ -78,6 +121,7 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
+@cached_page
 def country(request, iso3: str):
     context = _context(request, country=iso3.upper())
     sel, ref, levels = context["sel"], context["ref"], context["levels"]
@@ -121,6 +165,7 @@ def country(request, iso3: str):
 STATUS_CHOICES = ["5", "4", "3", "2", "1", "0", "not_reported", "reported"]
 
 
+@cached_page
 def commitment_list(request):
     """The list of commitments behind any figure (same period and filters, and a level), a page
     at a time; the CSV and Excel downloads have every row."""
@@ -163,6 +208,7 @@ def commitment_list(request):
     return render(request, "reports/commitment_list.html", context)
 
 
+@cached_page
 def commitment_detail(request, code: str):
     """A commitment's public page: text, classification, approved history and narratives."""
     commitment = get_object_or_404(
@@ -182,6 +228,7 @@ def commitment_detail(request, code: str):
     )
 
 
+@cached_page
 def changes(request):
     """What moved since the previous period, for the region (or the filtered selection): the
     counts, and the commitments that moved a page at a time (the export has them all)."""
@@ -255,6 +302,7 @@ def _report(request):
     return context, sel, narrative.report(sel)
 
 
+@cached_page
 def report(request):
     """The progress report as a printable page (print CSS; charts with tables beside them)."""
     context, sel, rep = _report(request)
@@ -327,6 +375,7 @@ def embed(request, iso3: str | None = None):
         )
 
 
+@cached_page
 def methodology(request):
     """How every figure is computed, in full (each panel's "How is this computed?" links here)."""
     context = _context(request)
