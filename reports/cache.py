@@ -31,6 +31,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -140,13 +141,40 @@ def cached(name: str, parts: tuple | list, compute: Callable[[], T]) -> T:
     return value
 
 
+# Rendered pages and API answers are also kept in each worker's memory, by the same
+# version-bearing key: a new figures version (read from the shared cache on every request)
+# makes them unreachable at once, and serving one costs no read from the shared cache.
+MEMO_ENTRIES = 256
+_memo: OrderedDict[str, object] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def cache_get(name: str, parts: tuple | list):
-    """The entry ``cache_set`` stored under the current figures version, or None."""
-    return cache.get(_key(name, parts))
+    """The entry ``cache_set`` stored under the current figures version, or None. Values are
+    shared by the requests of a worker: never change one."""
+    key = _key(name, parts)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = cache.get(key)
+    if value is not None:
+        _remember(key, value)
+    return value
 
 
 def cache_set(name: str, parts: tuple | list, value) -> None:
-    cache.set(_key(name, parts), value)
+    key = _key(name, parts)
+    cache.set(key, value)
+    _remember(key, value)
+
+
+def _remember(key: str, value) -> None:
+    with _memo_lock:
+        _memo[key] = value
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
 
 
 def cached_demo_flag() -> bool:
