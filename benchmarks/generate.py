@@ -205,9 +205,11 @@ def insert(connection, rows: list[tuple]) -> None:
                 buffer,
             )
         return
+    from django.db import transaction
+
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:  # one transaction, not one per row
         for start in range(0, len(rows), 20_000):
             cur.executemany(sql, rows[start : start + 20_000])
 
