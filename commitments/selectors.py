@@ -7,9 +7,9 @@ recording time, id). "Latest per commitment and period" (the row an editor repla
 its review state) is the same ordering within one period. Every reader goes through the
 functions below, in one of two shapes computed from that one definition:
 
-* **a set** (``newest``, ``status_as_of``, ``newest_in_period``, ``status_as_of_each_end``):
-  one row per commitment (or per commitment and period end), computed once per query for all
-  of them: ``DISTINCT ON`` on PostgreSQL, ``ROW_NUMBER()`` over a window on SQLite; what the
+* **a set** (``newest``, ``status_as_of``, ``newest_in_period``, ``newest_approved_per_period``):
+  one row per commitment (or per commitment and period), computed once per query for all of
+  them: ``DISTINCT ON`` on PostgreSQL, ``ROW_NUMBER()`` over a window on SQLite; what the
   progress engine, trend, movement and the write services read;
 * **a correlated subquery** (``newest_subquery``): the newest row's id for the commitment of
   the outer row, for annotating a page of commitments (``Commitment.objects.with_status``),
@@ -42,10 +42,14 @@ from .models import (
 # --- The status as of a period: the one definition ----------------------------------------
 
 
-def _latest_first(prefix: str = "") -> list:
+def _latest_first(per: list[str]) -> list[str]:
+    """``StatusUpdate.LATEST_FIRST`` within groups of ``per``: inside one period its end and
+    start are the same for every row, so ordering by them would only add a join."""
+    within_period = "period_id" in per
     return [
-        F(prefix + name.lstrip("-")).desc() if name.startswith("-") else F(prefix + name).asc()
+        name
         for name in StatusUpdate.LATEST_FIRST
+        if not (within_period and name.lstrip("-").startswith("period__"))
     ]
 
 
@@ -68,10 +72,12 @@ def newest(updates: QuerySet, per: Iterable[str] = ("commitment_id",)) -> QueryS
     would choose among the matching rows; ``values()`` picks columns of the chosen rows.
     """
     per = list(per)
+    order = _latest_first(per)
     if connections[updates.db].vendor == "postgresql":
-        return updates.order_by(*per, *StatusUpdate.LATEST_FIRST).distinct(*per)
+        return updates.order_by(*per, *order).distinct(*per)
+    by = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order]
     ranked = updates.annotate(
-        _newest=Window(RowNumber(), partition_by=[F(p) for p in per], order_by=_latest_first())
+        _newest=Window(RowNumber(), partition_by=[F(p) for p in per], order_by=by)
     )
     return ranked.filter(_newest=1).order_by()
 
@@ -89,14 +95,15 @@ def newest_in_period(period: ReportingPeriod, *, commitments=None) -> QuerySet:
     return newest(_restrict(StatusUpdate.objects.filter(period=period), commitments))
 
 
-def status_as_of_each_end(until: ReportingPeriod | None = None, *, commitments=None) -> QuerySet:
-    """For each commitment and each period end date with an approved row: the status as of
-    that date (the newest approved row among the periods ending then). The status as of a
-    period P is the row of the latest end date on or before P's end, so these rows, in end-date
-    order, are each commitment's history of "as of" statuses: what trend and movement read.
-    ``until`` drops end dates after that period's."""
-    updates = _restrict(StatusUpdate.objects.counted().as_of(until), commitments)
-    return newest(updates, per=("commitment_id", "period__end_date"))
+def newest_approved_per_period(*, periods=None, commitments=None) -> QuerySet:
+    """Each commitment's newest approved row in each period (one per commitment and period
+    that has one), in index order. The status as of a period P is the one of these rows in the
+    latest period (by end, then start) that ended by P's end: ``reports.progress`` takes it for
+    every period at once (``as_of_each_period_sql``). ``periods`` limits the periods read."""
+    updates = _restrict(StatusUpdate.objects.counted(), commitments)
+    if periods is not None:
+        updates = updates.filter(period_id__in=[p.pk for p in periods])
+    return newest(updates, per=("commitment_id", "period_id"))
 
 
 def newest_subquery(

@@ -136,12 +136,12 @@ def _groups(result: progress.Progress) -> list[dict]:
 
 def numbers(sel: Selection, periods: list[ReportingPeriod]) -> dict:
     """The language-free numbers behind every panel of a selection, cached: the commitment
-    counts by (country, pillar, focus area, status) as of the period, and the spans of statuses
+    counts by (country, pillar, focus area, status) as of the period, and the timeline of statuses
     over the periods (trend and what moved). Cold: 1 query (``progress.numbers``)."""
 
     def build():
-        counts, spans = progress.numbers(sel.period, periods, **sel.engine_filters())
-        return {"counts": counts, "spans": spans}
+        counts, timeline = progress.numbers(sel.period, periods, **sel.engine_filters())
+        return {"counts": counts, "timeline": timeline}
 
     return cached("numbers", [*sel.key(), *(p.code for p in periods)], build)
 
@@ -151,7 +151,7 @@ def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
 
     The numbers (1: ``numbers``) grouped by pillar, by country, by focus area and country ×
     pillar from that one count (``progress.assemble``; 3 queries listing the members, in the
-    active language); trend and what moved (counts) from the spans, no query.
+    active language); trend and what moved (counts) from the timeline, no query.
     """
 
     def build():
@@ -168,17 +168,17 @@ def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
             "country": _groups(by_country),
             "focus_area": _groups(by_area),
             "heatmap": _heatmap(_groups(cells)),
-            "trend": trend_rows(data["spans"]),
-            "movement": movement.summary(data["spans"], sel.period),
+            "trend": trend_rows(data["timeline"]),
+            "movement": movement.summary(data["timeline"], sel.period),
         }
 
     return cached("figures", [lang(), *sel.key()], build)
 
 
-def trend_rows(spans: progress.Spans) -> list[dict]:
+def trend_rows(timeline: progress.Timeline) -> list[dict]:
     return [
         {"period": period.code, "kind": period.kind, **stats.as_dict()}
-        for period, stats in spans.trend()
+        for period, stats in timeline.trend()
     ]
 
 
@@ -269,8 +269,8 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
             "total": by_pillar.total.as_dict(),
             "pillar": _groups(by_pillar),
             "focus_area": _groups(by_area),
-            "trend": trend_rows(data["spans"]),
-            "movement": movement.summary(data["spans"], sel.period),
+            "trend": trend_rows(data["timeline"]),
+            "movement": movement.summary(data["timeline"], sel.period),
             "quality": _quality_dict(plans),
         }
 

@@ -8,26 +8,18 @@ previous period (both "the latest approved status reported in that period or bef
 report*. Unchanged statuses are not listed. With no previous period, every reported commitment
 is a first report; a period ending on the same day as the previous one moves nothing.
 
-Both are computed in the database: the counts come with the trend (``progress.Spans.moved``,
-no extra query); the list (``page``) is one query over each commitment's "as of" statuses per
-period end (``selectors.status_as_of_each_end``), the one before beside each (SQL ``LAG``),
-ordered and cut to a page there, so a period in which 30,000 commitments moved costs a page of
-rows, not 30,000 objects.
+Both are computed in the database: the counts come with the trend (``progress.Timeline``, no
+extra query); the list (``page``) compares each commitment's statuses as of the two periods
+(``progress.as_of_each_period_sql``) and is ordered and cut to a page there, so a period in
+which 30,000 commitments moved costs a page of rows, not 30,000 objects.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    Pillar,
-    ReportingPeriod,
-    StatusUpdate,
-)
+from commitments.models import Commitment, FocusArea, ReportingPeriod
 from countries.models import Country
-from mirps.i18n import active_language
 
 from . import progress
 
@@ -36,13 +28,13 @@ KINDS = ("up", "down", "first")
 PAGE_SIZE = 100
 
 
-def summary(spans: progress.Spans, period: ReportingPeriod | None) -> dict:
+def summary(timeline: progress.Timeline, period: ReportingPeriod | None) -> dict:
     """The counts of what moved into ``period`` (``{"period", "previous", "up", "down",
-    "first", "count"}``), from the trend's spans: no query."""
-    if period is None or period.code not in {p.code for p in spans.periods}:
+    "first", "count"}``), from the trend's timeline: no query."""
+    if period is None or period.code not in {p.code for p in timeline.periods}:
         return {"period": None, "previous": None, "up": 0, "down": 0, "first": 0, "count": 0}
-    previous = spans.previous(period)
-    counts = spans.moved(period)
+    previous = timeline.previous(period)
+    counts = timeline.moved_into(period)
     return {
         "period": period.code,
         "previous": previous.code if previous else None,
@@ -66,11 +58,13 @@ def page(
     focus_area: str | None = None,
 ) -> dict:
     """The commitments that moved into ``period``, ``limit`` at a time (None: all), ordered by
-    country, then up/down/first, then focus area and order in the plan. One query.
+    country, then up/down/first, then focus area and order in the plan.
 
     Returns ``{"period", "previous", "up", "down", "first", "count", "rows", "offset"}``: the
     counts of ``summary`` and ``rows``, each a dict with the commitment, ``kind``, ``from``,
-    ``to``, and the period and narrative of the row that set the status.
+    ``to``, and the period and narrative of the row that set the status. Two queries: the
+    moved commitments (statuses as of both periods from ``progress.as_of_each_period_sql``,
+    compared, ordered and cut to the page in the database), and their details.
     """
     ordered = sorted(periods, key=lambda p: (p.end_date, p.start_date))
     codes = [p.code for p in ordered]
@@ -81,78 +75,79 @@ def page(
     index = codes.index(period.code)
     previous = ordered[index - 1] if index > 0 else None
     empty.update({"period": period.code, "previous": previous.code if previous else None})
-    if previous is not None and previous.end_date == period.end_date:
-        return empty
     filters = {"country": country, "pillar": pillar, "focus_area": focus_area}
     commitments = progress._filtered_commitments(**filters)
-    each_end = progress.selectors.status_as_of_each_end(
-        period, commitments=commitments if progress._filtered(filters) else None
-    ).values("id", "commitment_id", "status", "period__end_date")
-    b_sql, b_params = progress._sql(each_end)
+    columns = [index - 1, index] if previous else [index]
+    a_sql, a_params = progress.as_of_each_period_sql(
+        ordered, commitments, progress._filtered(filters), columns=columns
+    )
+    now = f"a.s{index}"
+    before = f"a.s{index - 1}" if previous else "NULL"
     q = connection.ops.quote_name
     sql = f"""
-        SELECT m.kind, m.s_before, m.status,
+        SELECT m.commitment_id, m.kind, m.s_before, m.s_now,
                SUM(CASE WHEN m.kind = 0 THEN 1 ELSE 0 END) OVER (),
                SUM(CASE WHEN m.kind = 1 THEN 1 ELSE 0 END) OVER (),
-               SUM(CASE WHEN m.kind = 2 THEN 1 ELSE 0 END) OVER (),
-               c.code, c.text, c.text_es, co.iso3, co.name_en, co.name_es, pi.number, fa.code,
-               su.narrative, pe.code
+               SUM(CASE WHEN m.kind = 2 THEN 1 ELSE 0 END) OVER ()
         FROM (
-            SELECT l.id, l.commitment_id, l.status, l.s_before,
-                   CASE WHEN l.s_before IS NULL THEN 2 WHEN l.status > l.s_before THEN 0
-                        ELSE 1 END AS kind
-            FROM (
-                SELECT b.id, b.commitment_id, b.status, b.period__end_date AS s_end,
-                       LAG(b.status) OVER (
-                           PARTITION BY b.commitment_id ORDER BY b.period__end_date
-                       ) AS s_before
-                FROM ({b_sql}) b
-            ) l
-            WHERE l.s_end = %s AND (l.s_before IS NULL OR l.s_before <> l.status)
+            SELECT a.commitment_id, {before} AS s_before, {now} AS s_now,
+                   CASE WHEN {before} IS NULL THEN 2 WHEN {now} > {before} THEN 0 ELSE 1 END
+                   AS kind
+            FROM ({a_sql}) a
+            WHERE {now} IS NOT NULL AND ({before} IS NULL OR {now} <> {before})
         ) m
         JOIN {_table(Commitment)} c ON c.id = m.commitment_id
         JOIN {_table(Country)} co ON co.id = c.country_id
-        JOIN {_table(Pillar)} pi ON pi.id = c.pillar_id
         JOIN {_table(FocusArea)} fa ON fa.id = c.focus_area_id
-        JOIN {_table(StatusUpdate)} su ON su.id = m.id
-        JOIN {_table(ReportingPeriod)} pe ON pe.id = su.period_id
         ORDER BY co.iso3, m.kind, fa.{q("order")}, c.{q("order")}, c.code
     """
-    params = (*b_params, period.end_date)
+    params = a_params
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
         params += (limit, offset)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    if not fetched and offset:  # past the last page: the counts still matter
-        whole = page(period, periods, limit=1, offset=0, **filters)
+    if not fetched:
+        if not offset:
+            return empty
+        whole = page(period, periods, limit=1, offset=0, **filters)  # past the last page
         whole.update({"rows": [], "offset": offset})
         return whole
-    spanish = active_language() == "es"
     result = dict(empty)
-    rows = []
-    for kind, before, now, n_up, n_down, n_first, code, text, text_es, *rest in fetched:
-        iso3, name_en, name_es, pillar_number, area, narrative, reported_in = rest
-        result.update({"up": int(n_up), "down": int(n_down), "first": int(n_first)})
-        rows.append(
-            {
-                "kind": KINDS[kind],
-                "code": code,
-                "text": text_es if spanish and text_es else text,
-                "country": iso3,
-                "country_name": name_es if spanish and name_es else name_en,
-                "pillar": pillar_number,
-                "focus_area": area,
-                "from": before,
-                "to": now,
-                "reported_in": reported_in,
-                "narrative": narrative,
-            }
-        )
-    result["rows"] = rows
-    result["count"] = sum(result[kind] for kind in KINDS)
+    _id, _kind, _before, _now, n_up, n_down, n_first = fetched[0]
+    result.update({"up": int(n_up), "down": int(n_down), "first": int(n_first)})
+    result["count"] = result["up"] + result["down"] + result["first"]
+    details = _details([row[0] for row in fetched], period)
+    result["rows"] = [
+        {**details[commitment_id], "kind": KINDS[kind], "from": was, "to": now_}
+        for commitment_id, kind, was, now_, *_counts in fetched
+    ]
     return result
+
+
+def _details(ids: list[int], period: ReportingPeriod) -> dict[int, dict]:
+    """What a moved commitment shows: code, text, country, pillar, focus area, and the period
+    and narrative of its status as of ``period`` (in chunks, whatever the number)."""
+    details = {}
+    for start in range(0, len(ids), 500):
+        rows = (
+            Commitment.objects.filter(pk__in=ids[start : start + 500])
+            .select_related("country", "focus_area", "pillar")
+            .with_status(period)
+        )
+        for c in rows:
+            details[c.pk] = {
+                "code": c.code,
+                "text": c.localized_text,
+                "country": c.country.iso3,
+                "country_name": c.country.name,
+                "pillar": c.pillar.number,
+                "focus_area": c.focus_area.code,
+                "reported_in": c.current_period,
+                "narrative": c.current_narrative,
+            }
+    return details
 
 
 def by_country(rows: list[dict]) -> list[dict]:

@@ -16,10 +16,11 @@ LEFT JOINed to its status as of P from ``commitments.selectors.status_as_of`` (t
 definition of that status, computed once for all commitments in the same query); every figure
 above is a sum over those counts (``status_sum`` = Σ level × count). One more query per grouping
 dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
-from one such aggregate (the dashboard's panels). ``trend`` counts, in the database, how long
-each status held (from the period end it was reported by to the next), so the status of every
-commitment as of every period costs one query whatever the number of periods. The API, the
-pages and the exports all call these functions; none recomputes a percentage.
+from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) finds every
+commitment's status as of every period in one pass over the approved rows in index order
+(``as_of_each_period_sql``), and ``numbers`` gives the dashboard its counts and timeline in that
+same query. The API, the pages and the exports all call these functions; none recomputes a
+percentage.
 """
 
 from __future__ import annotations
@@ -279,35 +280,27 @@ def assemble(
 # --- Over time: the status of every commitment as of each period --------------------------
 
 
-def _day(value) -> str | None:
-    """A date from the database as 'YYYY-MM-DD' (SQLite returns text from derived tables)."""
-    return None if value is None else str(value)[:10]
-
-
 @dataclass
-class Spans:
-    """How long each status held, counted: the status of every filtered commitment as of every
-    period, and what moved into each, from one query.
+class Timeline:
+    """The filtered commitments' statuses as of every period, and what moved into each, counted.
 
-    ``rows`` are (since, until, status, before, n): ``n`` commitments had ``status`` as of every
-    period ending on or after ``since`` and before ``until`` (None: still), and ``before`` as
-    of the period end before ``since`` (None: not reported then).
+    ``levels[i]`` counts the commitments at each level as of ``periods[i]``; ``moved[i]`` how
+    many went ``up``, ``down`` or were reported ``first`` compared with ``periods[i - 1]``.
     """
 
     periods: list[ReportingPeriod]  # chronological (by end date, then start date)
     commitments: int
-    rows: list[tuple[str, str | None, int, int | None, int]]
+    levels: list[dict[int, int]]
+    moved: list[dict[str, int]]
+
+    def _index(self, period: ReportingPeriod) -> int | None:
+        codes = [p.code for p in self.periods]
+        return codes.index(period.code) if period.code in codes else None
 
     def stats(self, period: ReportingPeriod) -> Stats:
         """The Stats as of ``period``: equal to ``compute(period=period, ...).total``."""
-        day = period.end_date.isoformat()
-        stats = _stats(
-            [
-                (status, n)
-                for since, until, status, _before, n in self.rows
-                if since <= day and (until is None or until > day)
-            ]
-        )
+        levels = self.levels[self._index(period)]
+        stats = _stats(list(levels.items()))
         stats.commitments = self.commitments
         return stats
 
@@ -315,49 +308,13 @@ class Spans:
         return [(period, self.stats(period)) for period in self.periods]
 
     def previous(self, period: ReportingPeriod) -> ReportingPeriod | None:
-        codes = [p.code for p in self.periods]
-        index = codes.index(period.code) if period.code in codes else 0
-        return self.periods[index - 1] if index > 0 else None
+        index = self._index(period)
+        return self.periods[index - 1] if index else None
 
-    def moved(self, period: ReportingPeriod) -> dict[str, int]:
+    def moved_into(self, period: ReportingPeriod) -> dict[str, int]:
         """How many commitments went up, down or were first reported as of ``period`` compared
-        with the period before it (none when both end on the same day: same statuses)."""
-        counts = {"up": 0, "down": 0, "first": 0}
-        previous = self.previous(period)
-        if previous is not None and previous.end_date == period.end_date:
-            return counts
-        day = period.end_date.isoformat()
-        for since, _until, status, before, n in self.rows:
-            if since != day:
-                continue
-            if before is None:
-                counts["first"] += n
-            elif status > before:
-                counts["up"] += n
-            elif status < before:
-                counts["down"] += n
-        return counts
-
-
-def _spans_sql(periods: list[ReportingPeriod], queryset, filtered: bool) -> tuple[str, tuple]:
-    """SQL of each commitment's spans: (commitment_id, s_from, s_to, s_status, s_before)."""
-    each_end = selectors.status_as_of_each_end(
-        periods[-1], commitments=queryset if filtered else None
-    ).values("commitment_id", "status", "period__end_date")
-    b_sql, b_params = _sql(each_end)
-    return (
-        "SELECT e.commitment_id, e.status AS s_status, e.period__end_date AS s_from,"
-        " LEAD(e.period__end_date) OVER w AS s_to, LAG(e.status) OVER w AS s_before"
-        f" FROM ({b_sql}) e"
-        " WINDOW w AS (PARTITION BY e.commitment_id ORDER BY e.period__end_date)",
-        b_params,
-    )
-
-
-def _span_rows(rows) -> list[tuple[str, str | None, int, int | None, int]]:
-    return [
-        (_day(since), _day(until), status, before, n) for since, until, status, before, n in rows
-    ]
+        with the period before it (every reported one is first when there is none before)."""
+        return dict(self.moved[self._index(period)])
 
 
 def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPeriod]:
@@ -366,66 +323,123 @@ def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPerio
     return sorted(periods, key=lambda p: (p.end_date, p.start_date))
 
 
-def spans(
-    periods: list[ReportingPeriod] | None = None, *, commitments: int | None = None, **filters
-) -> Spans:
-    """The filtered commitments' statuses over ``periods`` (default: all), counted by span.
+def as_of_each_period_sql(
+    periods: list[ReportingPeriod], queryset, filtered: bool, columns: list[int] | None = None
+) -> tuple[str, tuple]:
+    """SQL of one row per commitment with approved rows: ``commitment_id`` and ``s<i>``, its
+    status as of ``periods[i]`` (NULL: not reported), for each i in ``columns`` (default all).
 
-    Each commitment's status as of each period end it has approved rows for
-    (``selectors.status_as_of_each_end``) holds from that end date until its next one (SQL
-    ``LEAD``), after the one before (``LAG``); the database counts those spans. Two queries (the
-    commitments, the spans) whatever the number of periods and rows; one when the number of
-    filtered ``commitments`` is given.
-    """
-    periods = _chronological(periods)
+    One pass, no sort: the newest row of each commitment in each period
+    (``selectors.newest_approved_per_period``, in the order of the index) is given
+    its period's chronological rank r; the status as of ``periods[i]`` is the status of the row
+    with the highest r among the periods that ended by then (``MAX(r × 8 + status)``, status
+    below 8), which is ``selectors.status_as_of``'s rule. (``%%``: the SQL runs with parameters.)"""
+    chronological = _chronological(periods)
+    rank = {p.pk: r for r, p in enumerate(chronological, start=1)}
+    # as of periods[i]: every period that ended no later (same end, later start included)
+    bound = [max(rank[q.pk] for q in chronological if q.end_date <= p.end_date) for p in periods]
+    newest = selectors.newest_approved_per_period(
+        periods=chronological, commitments=queryset if filtered else None
+    )
+    n_sql, n_params = _sql(newest.values("commitment_id", "period_id", "status"))
+    when = " ".join(f"WHEN {int(pk)} THEN {int(r)}" for pk, r in rank.items())
+    wanted = range(len(periods)) if columns is None else columns
+    statuses = ", ".join(
+        f"MAX(CASE WHEN x.r <= {int(bound[i])} THEN x.r * 8 + x.status END) %% 8 AS s{i}"
+        for i in wanted
+    )
+    sql = (
+        f"SELECT x.commitment_id, {statuses} FROM ("
+        f" SELECT n.commitment_id, n.status, CASE n.period_id {when} END AS r"
+        f" FROM ({n_sql}) n) x GROUP BY x.commitment_id"
+    )
+    return sql, n_params
+
+
+def _timeline_query(
+    periods: list[ReportingPeriod], filters: dict, dims: tuple[str, ...]
+) -> list[tuple]:
+    """Per group of ``dims`` (none: one row): the commitments, then for each period the count
+    at each level 0-5, then for each period after the first the counts up, down, first."""
     queryset = _filtered_commitments(**filters)
-    total = queryset.count() if commitments is None else commitments
-    rows: list[tuple[str, str | None, int, int | None, int]] = []
-    if periods and total:
-        b_sql, b_params = _spans_sql(periods, queryset, _filtered(filters))
-        sql = (
-            "SELECT s_from, s_to, s_status, s_before, COUNT(*)"
-            f" FROM ({b_sql}) spans GROUP BY s_from, s_to, s_status, s_before"
-        )
-        rows = _span_rows(_run(sql, b_params))
-    return Spans(periods=periods, commitments=total, rows=rows)
+    columns = [DIMENSIONS[d][3] for d in dims]
+    c_sql, c_params = _sql(queryset.values("id", *columns))
+    a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters))
+    counts = ["COUNT(*)"]
+    for i in range(len(periods)):
+        counts += [f"COUNT(CASE WHEN a.s{i} = {level} THEN 1 END)" for level in LEVELS]
+    for i in range(1, len(periods)):
+        now, before = f"a.s{i}", f"a.s{i - 1}"
+        counts += [
+            f"COUNT(CASE WHEN {now} > {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {now} < {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
+        ]
+    keys = ", ".join(f"c.{column}" for column in columns)
+    sql = (
+        f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)}"
+        f" FROM ({c_sql}) c LEFT JOIN ({a_sql}) a ON a.commitment_id = c.id"
+        + (f" GROUP BY {keys}" if keys else "")
+    )
+    return _run(sql, c_params + a_params)
+
+
+def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) -> Timeline:
+    n = len(periods)
+    total = 0
+    levels = [{level: 0 for level in LEVELS} for _ in periods]
+    moved = [{"up": 0, "down": 0, "first": 0} for _ in periods]
+    for row in rows:
+        values = row[n_dims:]
+        total += values[0]
+        for i in range(n):
+            for j, level in enumerate(LEVELS):
+                levels[i][level] += values[1 + i * len(LEVELS) + j]
+        base = 1 + n * len(LEVELS)
+        for i in range(1, n):
+            up, down, first = values[base + (i - 1) * 3 : base + i * 3]
+            moved[i]["up"] += up
+            moved[i]["down"] += down
+            moved[i]["first"] += first
+    if periods:  # the first period: every reported commitment is a first report
+        moved[0]["first"] = sum(levels[0].values())
+    return Timeline(periods=periods, commitments=total, levels=levels, moved=moved)
+
+
+def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timeline:
+    """The filtered commitments' statuses as of each of ``periods`` (default: all) and what
+    moved into each, counted in the database in one query (``as_of_each_period_sql``; one more
+    when ``periods`` is None), whatever the number of periods and rows."""
+    periods = _chronological(periods)
+    if not periods:
+        total = _filtered_commitments(**filters).count()
+        return Timeline(periods=[], commitments=total, levels=[], moved=[])
+    return _timeline(periods, _timeline_query(periods, filters, ()), 0)
 
 
 def numbers(
     period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None, **filters
-) -> tuple[dict[tuple, int], Spans]:
-    """``tally(ALL_DIMENSIONS, period, **filters)`` and ``spans(periods, **filters)`` together,
-    in one query: the status as of ``period`` is the span covering its end date (the latest
-    span when ``period`` is None), so both read one pass over the statuses (a common table
-    expression, computed once). What the dashboard and the country pages show."""
+) -> tuple[dict[tuple, int], Timeline]:
+    """``tally(ALL_DIMENSIONS, period, **filters)`` and ``timeline(periods, **filters)`` from
+    one query (the timeline counted per (pillar, country, focus area)): what the dashboard and
+    the country pages show. ``period`` must be one of ``periods`` (else: two queries)."""
     periods = _chronological(periods)
-    if period is None or not periods:
+    if period is None or period.code not in {p.code for p in periods}:
         counts = tally(ALL_DIMENSIONS, period, **filters)
-        return counts, spans(periods, commitments=sum(counts.values()), **filters)
-    queryset = _filtered_commitments(**filters)
-    columns = [DIMENSIONS[d][3] for d in ALL_DIMENSIONS]
-    c_sql, c_params = _sql(queryset.values("id", *columns))
-    b_sql, b_params = _spans_sql(periods, queryset, _filtered(filters))
-    keys = ", ".join(f"c.{column}" for column in columns)
-    nulls = ", ".join("NULL" for _ in columns)
-    sql = (
-        f"WITH b AS ({b_sql}) "
-        f"SELECT 0, s_from, s_to, s_status, s_before, {nulls}, COUNT(*) FROM b"
-        " GROUP BY s_from, s_to, s_status, s_before"
-        f" UNION ALL SELECT 1, NULL, NULL, b.s_status, NULL, {keys}, COUNT(*)"
-        f" FROM ({c_sql}) c LEFT JOIN b ON b.commitment_id = c.id"
-        " AND b.s_from <= %s AND (b.s_to IS NULL OR b.s_to > %s)"
-        f" GROUP BY b.s_status, {keys}"
-    )
-    params = b_params + c_params + (period.end_date, period.end_date)
-    span_rows, counts = [], {}
-    for kind, since, until, status, before, *rest in _run(sql, params):
-        if kind == 0:
-            span_rows.append((since, until, status, before, rest[-1]))
-        else:
-            counts[(*rest[:-1], status)] = rest[-1]
-    total = sum(counts.values())
-    return counts, Spans(periods=periods, commitments=total, rows=_span_rows(span_rows))
+        return counts, timeline(periods, **filters)
+    rows = _timeline_query(periods, filters, ALL_DIMENSIONS)
+    index = [p.code for p in periods].index(period.code)
+    counts: dict[tuple, int] = {}
+    n_dims = len(ALL_DIMENSIONS)
+    for row in rows:
+        keys, values = tuple(row[:n_dims]), row[n_dims:]
+        at = values[1 + index * len(LEVELS) : 1 + (index + 1) * len(LEVELS)]
+        for level, n in zip(LEVELS, at, strict=True):
+            if n:
+                counts[(*keys, level)] = n
+        if values[0] - sum(at):
+            counts[(*keys, None)] = values[0] - sum(at)
+    return counts, _timeline(periods, rows, n_dims)
 
 
 def trend(
@@ -436,10 +450,10 @@ def trend(
 ) -> list[tuple[ReportingPeriod, Stats]]:
     """Progress of the filtered commitments as of each period, oldest first.
 
-    Equal, period by period, to ``compute(period=p, ...).total``; two queries in all (see
-    ``spans``), whatever the number of periods; ``periods`` defaults to every period (one more).
+    Equal, period by period, to ``compute(period=p, ...).total``; one query (``timeline``),
+    whatever the number of periods; ``periods`` defaults to every period (one more).
     """
-    return spans(periods, country=country, pillar=pillar, focus_area=focus_area).trend()
+    return timeline(periods, country=country, pillar=pillar, focus_area=focus_area).trend()
 
 
 def explain(stats: dict) -> dict:

@@ -59,11 +59,11 @@ def test_set_and_correlated_forms_agree(tricky, as_of):
     total = progress.compute(period=p).total
     assert total.reported == len(as_set) and total.status_sum == sum(as_set.values())
     if p is not None:
-        assert progress.spans().stats(p).as_dict() == total.as_dict()
+        assert progress.timeline().stats(p).as_dict() == total.as_dict()
         # and the dashboard's one-query form gives both at once
-        counts, spans = progress.numbers(p)
+        counts, timeline = progress.numbers(p)
         assert counts == progress.tally(progress.ALL_DIMENSIONS, p)
-        assert set(spans.rows) == set(progress.spans().rows)
+        assert timeline == progress.timeline()
 
 
 def test_the_rules_by_hand(tricky):

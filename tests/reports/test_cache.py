@@ -94,7 +94,7 @@ def test_figures_are_per_language(client, demo):
         # see test_home.py for the dashboard's list
         ("/", 13, 0),
         # reference (5); demo flag; country; plan; numbers (counts by group and status and
-        # spans of statuses: one query); members (pillars, focus areas); data quality (plan
+        # the timeline of statuses: one query); members (pillars, focus areas); data quality (plan
         # queryset, plans, stated counts, loaded counts); the page of commitments (its count is
         # the figures')
         ("/countries/GTM/", 5 + 1 + 1 + 1 + 1 + 2 + 4 + 1, 0),
@@ -104,7 +104,8 @@ def test_figures_are_per_language(client, demo):
         # the commitment; its approved history; demo flag
         ("/commitments/GTM-HEA-01/", 3, 0),
         # reference (5); demo flag; numbers (1); members (3); the page of moved commitments
-        ("/changes/", 5 + 1 + 1 + 3 + 1, 0),
+        # (which moved, ordered and cut to the page; their details)
+        ("/changes/", 5 + 1 + 1 + 3 + 2, 0),
         # reference (5); demo flag; numbers (1); members (3)
         ("/report/", 5 + 1 + 1 + 3, 0),
         ("/embed/GTM/", 5 + 1 + 1 + 3, 0),

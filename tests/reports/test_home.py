@@ -73,7 +73,7 @@ def test_home_query_count_is_constant(client, plans, django_assert_num_queries):
     seed_demo()
     # Cold cache. Reference: periods; latest period with data; countries; pillars; focus areas.
     # The demo flag (banner). Numbers, in one query: commitments counted by (country, pillar,
-    # focus area, status) as of the period, and spans of statuses over the periods (trend and
+    # focus area, status) as of the period, and their statuses over the periods (trend and
     # what moved).
     # Figures by pillar, by country, by focus area and country × pillar from those counts: the
     # members of each dimension (3). Data quality: plans, stated counts with focus areas,
