@@ -106,6 +106,22 @@ def newest_approved_per_period(*, periods=None, commitments=None) -> QuerySet:
     return newest(updates, per=("commitment_id", "period_id"))
 
 
+def filter_by_status(commitments: QuerySet, period: ReportingPeriod | None, status) -> QuerySet:
+    """``commitments`` whose status as of ``period`` is ``status``: a level (0-5, as a number or
+    text), ``"reported"`` (any level) or ``"not_reported"``/``"none"`` (none); ``None`` or ``""``
+    keeps them all. The statuses are computed once, as a set, for these commitments only."""
+    if status in (None, ""):
+        return commitments
+    chosen = status_as_of(period, commitments=commitments)
+    if status in ("not_reported", "none"):
+        return commitments.exclude(pk__in=chosen.values("commitment_id"))
+    if status == "reported":
+        return commitments.filter(pk__in=chosen.values("commitment_id"))
+    # the chosen rows at that level (filtering the set itself would choose among those rows)
+    at_level = StatusUpdate.objects.filter(pk__in=chosen.values("id"), status=int(status))
+    return commitments.filter(pk__in=at_level.values("commitment_id"))
+
+
 def newest_subquery(
     period: ReportingPeriod | None, *, in_period: bool = False, outer: str = "pk"
 ) -> QuerySet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -293,14 +293,22 @@ class _Counted(Paginator):
         return self._known
 
 
-def commitments_page(rows, number, count: int | None = None) -> Page:
-    """One page of a commitment list (``commitment_list``), ``PAGE_SIZE`` rows: 1 query when
-    the ``count`` is known (the figures have it), else 2 (count, page). The status of a page's
-    commitments is looked up one by one (``with_status``) and the database stops at the page's
-    end, which for a page of 100 beats computing every status; a page number out of range gives
-    the last page."""
+def commitments_page(rows, number, period: ReportingPeriod | None, count: int | None = None):
+    """One page of ``commitment_list`` (``PAGE_SIZE`` rows), each with its status as of
+    ``period``: the page's commitments first (ordered and cut in the database), then their
+    statuses, looked up for those rows only. 2 queries when the ``count`` is known (the figures
+    have it), else 3. A page number out of range gives the last page."""
     paginator = Paginator(rows, PAGE_SIZE) if count is None else _Counted(rows, PAGE_SIZE, count)
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    ids = [c.pk for c in page.object_list]
+    shown = {
+        c.pk: c
+        for c in Commitment.objects.filter(pk__in=ids)
+        .select_related("country", "focus_area", "pillar")
+        .with_status(period)
+    }
+    page.object_list = [shown[pk] for pk in ids]
+    return page
 
 
 def list_count(sel: Selection, periods: list[ReportingPeriod], status: str | None) -> int:
@@ -344,11 +352,12 @@ def pager(params, number: int, count: int, per_page: int | None = None, anchor: 
 
 
 def commitment_list(sel: Selection, status: str | None):
-    """The public list behind a figure: approved statuses as of the period, filtered. 1 query."""
-    rows = (
-        Commitment.objects.select_related("country", "focus_area", "pillar")
-        .with_status(sel.period)
-        .order_by("country__iso3", "focus_area__order", "order")
+    """The public list behind a figure, filtered, in plan order: the commitments at ``status``
+    as of the period (a level, ``reported`` or ``not_reported``), found with the set of
+    statuses (``selectors.filter_by_status``). Add ``with_status`` to read each one's status
+    (``commitments_page`` does it for a page)."""
+    rows = Commitment.objects.select_related("country", "focus_area", "pillar").order_by(
+        "country__iso3", "focus_area__order", "order"
     )
     if sel.country:
         rows = rows.filter(country__iso3=sel.country)
@@ -356,13 +365,9 @@ def commitment_list(sel: Selection, status: str | None):
         rows = rows.filter(pillar__number=sel.pillar)
     if sel.focus_area:
         rows = rows.filter(focus_area__code=sel.focus_area)
-    if status == "not_reported":
-        rows = rows.filter(current_status__isnull=True)
-    elif status == "reported":
-        rows = rows.filter(current_status__isnull=False)
-    elif status in {str(level) for level in progress.LEVELS}:
-        rows = rows.filter(current_status=int(status))
-    return rows
+    if status not in {*(str(level) for level in progress.LEVELS), "reported", "not_reported"}:
+        status = None
+    return selectors.filter_by_status(rows, sel.period, status)
 
 
 def commitment_history(commitment: Commitment):

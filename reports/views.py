@@ -132,7 +132,9 @@ def country(request, iso3: str):
     def build():
         page = dashboard.country_page(sel.country, sel, ref["periods"])
         rows = dashboard.commitment_list(dashboard.Selection(sel.period, sel.country), None)
-        commitments = dashboard.commitments_page(rows, number, page["total"]["commitments"])
+        commitments = dashboard.commitments_page(
+            rows, number, sel.period, page["total"]["commitments"]
+        )
         return {
             **context,
             "page": page,
@@ -177,12 +179,13 @@ def commitment_list(request):
     rows = dashboard.commitment_list(sel, status)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        rows = rows.with_status(sel.period)
         return _table_response(exports.commitments_table(rows, sel.period_code), fmt, sel)
     number = dashboard.page_number(request.GET)
 
     def build():
         count = dashboard.list_count(sel, context["ref"]["periods"], status)
-        page = dashboard.commitments_page(rows, number, count)
+        page = dashboard.commitments_page(rows, number, sel.period, count)
         status_label = None
         if status:
             status_label = next(

@@ -80,3 +80,8 @@ def test_the_rules_by_hand(tricky):
         "returned",
         None,
     )
+    # filtering by status reads the same set
+    at_0 = selectors.filter_by_status(Commitment.objects.all(), period("2024"), "0")
+    assert [c.code[-2:] for c in at_0] == ["03"]
+    unreported = selectors.filter_by_status(Commitment.objects.all(), period("2024"), "none")
+    assert [c.code[-2:] for c in unreported] == ["05"]

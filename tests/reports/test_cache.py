@@ -96,11 +96,11 @@ def test_figures_are_per_language(client, demo):
         # reference (5); demo flag; country; plan; numbers (counts by group and status and
         # the timeline of statuses: one query); members (pillars, focus areas); data quality (plan
         # queryset, plans, stated counts, loaded counts); the page of commitments (its count is
-        # the figures')
-        ("/countries/GTM/", 5 + 1 + 1 + 1 + 1 + 2 + 4 + 1, 0),
+        # the figures'; the page's rows, then their statuses)
+        ("/countries/GTM/", 5 + 1 + 1 + 1 + 1 + 2 + 4 + 2, 0),
         # reference (5); demo flag; the figures of the selection, which count the list (numbers,
-        # members: 4, shared with the dashboard's cache); the page of commitments
-        ("/commitments/?country=GTM&status=3", 5 + 1 + 4 + 1, 0),
+        # members: 4, shared with the dashboard's cache); the page's rows, their statuses
+        ("/commitments/?country=GTM&status=3", 5 + 1 + 4 + 2, 0),
         # the commitment; its approved history; demo flag
         ("/commitments/GTM-HEA-01/", 3, 0),
         # reference (5); demo flag; numbers (1); members (3); the page of moved commitments
