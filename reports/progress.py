@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count
 
 from commitments import selectors
 from commitments.models import Commitment, FocusArea, Pillar, ReportingPeriod, Status
@@ -173,12 +172,16 @@ def tally(
     if connection.vendor == "sqlite":
         # SQLite sorts a million rows for the window far slower than it looks each
         # commitment's newest row up in the index (docs/benchmarks.md): the correlated form.
-        rows = (
-            commitments.with_current_status(period)
-            .values(*columns, "current_status")
-            .annotate(n=Count("pk"))
+        # (grouped outside, so the lookup runs once per commitment, not again for GROUP BY)
+        t_sql, t_params = _sql(
+            commitments.with_current_status(period).values(*columns, "current_status")
         )
-        return {(*(row[c] for c in columns), row["current_status"]): row["n"] for row in rows}
+        keys = "".join(f"t.{column}, " for column in columns)
+        sql = (
+            f"SELECT {keys}t.current_status, COUNT(*) FROM ({t_sql}) t"
+            f" GROUP BY {keys}t.current_status"
+        )
+        return {tuple(row[:-1]): row[-1] for row in _run(sql, t_params)}
     c_sql, c_params = _sql(commitments.values("id", *columns))
     statuses = selectors.status_as_of(
         period, commitments=commitments if _filtered(filters) else None
