@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEV=1
 
-.PHONY: run test install migrate load demo lint format migrations-check messages clean bench-spreadsheet prod-check
+.PHONY: run test install migrate load demo lint format migrations-check messages clean prod-check \
+	bench-spreadsheet bench-data bench-progress bench-dashboard bench-load bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +64,27 @@ messages: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
-## Benchmarks (see docs/benchmarks.md); installs the reference library only for them.
+## Benchmarks (see docs/benchmarks.md; never run by the tests or CI). Each writes only into its
+## own throwaway databases mirps_bench_* (SQLite files in $TMPDIR, or PostgreSQL databases with
+## BENCH_PG=postgres://user@host:5432) and refuses any other. SIZES: which generated sizes to use.
+SIZES ?= 229 20k 100k
+bench-data: install
+	$(PY) benchmarks/generate.py 229 --commitments 229 --updates 2290 --replace
+	$(PY) benchmarks/generate.py 20k --commitments 20000 --updates 200000 --replace
+	$(PY) benchmarks/generate.py 100k --commitments 100000 --updates 1000000 --replace
+
+bench-progress: install
+	$(PY) benchmarks/progress.py $(SIZES)
+
+bench-dashboard: install
+	$(PY) benchmarks/dashboard.py 100k
+
+# Needs Debian's wrk (apt-get install wrk); loopback only, port 18280 unless BENCH_PORT is set.
+bench-load: install
+	$(PY) benchmarks/load.py 100k --port $(or $(BENCH_PORT),18280)
+
 bench-spreadsheet: install
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) benchmarks/spreadsheet_upload.py
+
+bench: bench-progress bench-dashboard bench-load bench-spreadsheet

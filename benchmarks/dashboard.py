@@ -1,78 +1,80 @@
-"""Response time of the public dashboard, cold and warm cache, with Django's test client.
+"""Response time of the public pages, cold and warm cache, with Django's test client.
 
-Builds a throwaway SQLite database (never touches db.sqlite3), loads the 2021 plans and the
-demo statuses, then times N requests of each page with the figures cache emptied before every
-request (cold) and kept (warm). Prints the median and 95th percentile in milliseconds and the
-SQL queries per request.
+    BENCH_PG=postgres://postgres@127.0.0.1:5432 .venv/bin/python benchmarks/dashboard.py 100k
+    .venv/bin/python benchmarks/dashboard.py 229 --cold 10 --warm 50     # SQLite
 
-    DJANGO_DEV=1 .venv/bin/python benchmarks/dashboard.py [N]
+Reads a benchmark database made by ``generate.py`` (refuses any other). For each page it times
+``--cold`` requests with the cache emptied before each (everything computed: the figures, the
+page's content) and ``--warm`` requests with the cache filled, in process (no network, no web
+server; ``benchmarks/load.py`` measures under load). Prints the median and the spread (min-max)
+in milliseconds, the SQL queries of the last request and the size of the page.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_DEV", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mirps.settings")
-_db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{_db}"
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchdb  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-PAGES = ["/", "/?period=2023&country=GTM&pillar=2", "/countries/HND/", "/report/", "/embed/"]
-
-
-def timed(client: Client, url: str, cold: bool, n: int) -> tuple[list[float], int]:
-    times, queries = [], 0
-    for _ in range(n):
-        if cold:
-            cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, url
-        queries = len(captured)
-    return times, queries
+PAGES = [
+    "/",
+    "/?period=2023&country=GTM&pillar=2",
+    "/countries/HND/",
+    "/changes/",
+    "/commitments/?status=3",
+    "/api/v1/progress/?by=pillar&period=2024",
+]
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    call_command("migrate", verbosity=0)
-    from commitments.services import load_plans, seed_demo
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name", help="benchmark database (mirps_bench_<name>)")
+    parser.add_argument("--cold", type=int, default=5)
+    parser.add_argument("--warm", type=int, default=30)
+    args = parser.parse_args()
+    benchdb.configure(args.name)
+    import django
 
-    load_plans()
-    rows = seed_demo()
-    print(f"database: 229 commitments, {rows} demo statuses; {n} requests per line")
-    print(f"{'page':45} {'cache':5} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-    client = Client(HTTP_HOST="localhost")
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from commitments.models import Commitment, StatusUpdate
+
+    benchdb.require_ours(connection)
+    print(
+        f"{connection.settings_dict['NAME']} ({connection.vendor}): "
+        f"{Commitment.objects.count():,} commitments, {StatusUpdate.objects.count():,} status "
+        f"rows; {args.cold} cold and {args.warm} warm requests per page; ms: median (min-max)"
+    )
+    print(f"{'page':42} {'cache':5} {'median':>9} {'min':>9} {'max':>9} {'queries':>7} {'KiB':>7}")
+    client = Client(HTTP_HOST="127.0.0.1")
     client.get("/")  # import templates and code once
     for url in PAGES:
-        for cold in (True, False):
+        for cold, n in ((True, args.cold), (False, args.warm)):
             cache.clear()
             if not cold:
                 client.get(url)  # fill the cache
-            times, queries = timed(client, url, cold, n)
-            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            times = []
+            for _ in range(n):
+                if cold:
+                    cache.clear()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
             print(
-                f"{url:45} {'cold' if cold else 'warm':5} {statistics.median(times):10.1f} "
-                f"{p95:8.1f} {queries:8d}"
+                f"{url:42} {'cold' if cold else 'warm':5} {statistics.median(times):9.1f} "
+                f"{min(times):9.1f} {max(times):9.1f} {len(captured):7d} "
+                f"{len(response.content) / 1024:7.1f}"
             )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, F, FilteredRelation, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -207,27 +207,35 @@ class StatedCount(models.Model):
 
 
 class CommitmentQuerySet(models.QuerySet):
+    # The rule itself ("the newest approved row in the period or before") is stated once, in
+    # commitments/selectors.py; these annotations use its correlated form, one subquery per
+    # commitment for the newest row's id and a join on that id for its columns, which suits
+    # pages of commitments (the progress engine reads the set form instead).
+
     def with_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
         """Annotate each commitment with its status as of ``period`` (latest if None).
 
         Adds ``current_status`` (0-5 or None for not reported), ``current_period`` (code of the
-        period the status belongs to), ``current_narrative`` and ``current_source``. One
-        correlated subquery per column, so the whole list stays one query whatever its length.
+        period the status belongs to), ``current_narrative`` and ``current_source``: the
+        columns of one row, found once per commitment (``selectors.newest_subquery``) and
+        joined, so the whole list stays one query whatever its length.
         """
-        latest = StatusUpdate.objects.counted().as_of(period).filter(commitment=OuterRef("pk"))
-        latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
+        from .selectors import newest_subquery
+
+        newest = Subquery(newest_subquery(period).values("id")[:1])
         return self.annotate(
-            current_status=Subquery(latest.values("status")[:1]),
-            current_period=Subquery(latest.values("period__code")[:1]),
-            current_narrative=Subquery(latest.values("narrative")[:1]),
-            current_source=Subquery(latest.values("source")[:1]),
+            shown_update=FilteredRelation("updates", condition=Q(updates__id=newest)),
+            current_status=F("shown_update__status"),
+            current_period=F("shown_update__period__code"),
+            current_narrative=F("shown_update__narrative"),
+            current_source=F("shown_update__source"),
         )
 
     def with_current_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
-        """Only the status column of ``with_status`` (what the progress engine needs)."""
-        latest = StatusUpdate.objects.counted().as_of(period).filter(commitment=OuterRef("pk"))
-        latest = latest.order_by(*StatusUpdate.LATEST_FIRST)
-        return self.annotate(current_status=Subquery(latest.values("status")[:1]))
+        """Only the status column of ``with_status`` (one subquery, no join)."""
+        from .selectors import newest_subquery
+
+        return self.annotate(current_status=Subquery(newest_subquery(period).values("status")[:1]))
 
     def with_workspace_state(self, period: ReportingPeriod) -> CommitmentQuerySet:
         """Annotate what the workspace needs for editing ``period`` (beside ``with_status``).
@@ -235,17 +243,24 @@ class CommitmentQuerySet(models.QuerySet):
         ``version``: id of the newest row for this commitment *in* ``period`` (any review state;
         0 if none), which an edit form sends back so a concurrent change is detected;
         ``latest_state``/``latest_status``/``latest_by``: that row's review state, status and
-        author; ``pending_status``: the status awaiting review in ``period``, if any.
+        author; ``pending_status``: the status awaiting review in ``period``, if any (a
+        submission is always the newest row of its period: recording a new row supersedes it).
         """
-        in_period = StatusUpdate.objects.filter(commitment=OuterRef("pk"), period=period)
-        newest = in_period.order_by("-created_at", "-id")
-        pending = in_period.pending().order_by("-created_at", "-id")
+        from .selectors import newest_subquery
+
+        newest = Subquery(newest_subquery(period, in_period=True).values("id")[:1])
         return self.annotate(
-            version=Coalesce(Subquery(newest.values("id")[:1]), 0),
-            latest_state=Subquery(newest.values("review_state")[:1]),
-            latest_status=Subquery(newest.values("status")[:1]),
-            latest_by=Subquery(newest.values("created_by__username")[:1]),
-            pending_status=Subquery(pending.values("status")[:1]),
+            edited_update=FilteredRelation("updates", condition=Q(updates__id=newest)),
+            version=Coalesce(F("edited_update__id"), 0),
+            latest_state=F("edited_update__review_state"),
+            latest_status=F("edited_update__status"),
+            latest_by=F("edited_update__created_by__username"),
+            pending_status=Case(
+                When(
+                    edited_update__review_state=ReviewState.SUBMITTED,
+                    then=F("edited_update__status"),
+                )
+            ),
         )
 
     def search(self, q: str) -> CommitmentQuerySet:
@@ -460,7 +475,19 @@ class StatusUpdate(models.Model):
                 name="status_update_known_review_state",
             ),
         ]
-        indexes = [models.Index(fields=["commitment", "period"])]
+        indexes = [
+            models.Index(fields=["commitment", "period"]),
+            # What "the status as of a period" reads (commitments/selectors.py): approved rows
+            # only, in the order the newest is chosen within a period, with the status, so the
+            # database answers from the index without visiting the table.
+            models.Index(
+                fields=["commitment", "period", "-created_at", "-id", "status"],
+                condition=Q(review_state="approved"),
+                name="status_update_approved_newest",
+            ),
+            # Whether any synthetic demo row exists (the banner), answered from the index.
+            models.Index(fields=["id"], condition=Q(source="demo"), name="status_update_demo_rows"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commitment.code} {self.period.code}: {self.status}"

@@ -1,10 +1,33 @@
-"""Reads shared by the API and the pages (selectors return plain data, never write)."""
+"""Reads shared by the API and the pages (selectors return plain data, never write).
+
+**The status of a commitment as of a period** is defined here, once: its newest *approved*
+row reported in the period or in any period that ended no later (``StatusUpdate.objects
+.counted().as_of(period)``), newest by ``StatusUpdate.LATEST_FIRST`` (period end, period start,
+recording time, id). "Latest per commitment and period" (the row an editor replaces, whatever
+its review state) is the same ordering within one period. Every reader goes through the
+functions below, in one of two shapes computed from that one definition:
+
+* **a set** (``newest``, ``status_as_of``, ``newest_in_period``, ``newest_approved_per_period``):
+  one row per commitment (or per commitment and period), computed once per query for all of
+  them: ``DISTINCT ON`` on PostgreSQL, ``ROW_NUMBER()`` over a window on SQLite; what the
+  progress engine, trend, movement and the write services read;
+* **a correlated subquery** (``newest_subquery``): the newest row's id for the commitment of
+  the outer row, for annotating a page of commitments (``Commitment.objects.with_status``),
+  where probing the index for 50 commitments beats computing the set for 100,000.
+
+``tests/commitments/test_status_selectors.py`` checks the two shapes agree, ties included. The
+partial index ``status_update_approved_newest`` (approved rows by commitment, period, recording
+time and id, with the status) serves both.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from .models import (
     Commitment,
@@ -15,6 +38,110 @@ from .models import (
     StatedCount,
     StatusUpdate,
 )
+
+# --- The status as of a period: the one definition ----------------------------------------
+
+
+def _latest_first(per: list[str]) -> list[str]:
+    """``StatusUpdate.LATEST_FIRST`` within groups of ``per``: inside one period its end and
+    start are the same for every row, so ordering by them would only add a join."""
+    within_period = "period_id" in per
+    return [
+        name
+        for name in StatusUpdate.LATEST_FIRST
+        if not (within_period and name.lstrip("-").startswith("period__"))
+    ]
+
+
+def _restrict(updates: QuerySet, commitments) -> QuerySet:
+    """``updates`` of ``commitments`` only (a Commitment queryset, or ids / instances)."""
+    if commitments is None:
+        return updates
+    if isinstance(commitments, QuerySet):
+        return updates.filter(commitment__in=commitments.order_by().values("pk"))
+    ids = [getattr(c, "pk", c) for c in commitments]
+    return updates.filter(commitment_id__in=ids)
+
+
+def newest(updates: QuerySet, per: Iterable[str] = ("commitment_id",)) -> QuerySet:
+    """The newest of ``updates`` (by ``StatusUpdate.LATEST_FIRST``) for each value of ``per``.
+
+    A StatusUpdate queryset with one row per group, computed in one pass: ``DISTINCT ON (per)``
+    on PostgreSQL; ``ROW_NUMBER() OVER (PARTITION BY per ...) = 1`` elsewhere (SQLite), which
+    Django wraps in a subquery. Filter ``updates`` before, not after: a later ``filter()``
+    would choose among the matching rows; ``values()`` picks columns of the chosen rows.
+    """
+    per = list(per)
+    order = _latest_first(per)
+    if connections[updates.db].vendor == "postgresql":
+        return updates.order_by(*per, *order).distinct(*per)
+    by = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order]
+    ranked = updates.annotate(
+        _newest=Window(RowNumber(), partition_by=[F(p) for p in per], order_by=by)
+    )
+    return ranked.filter(_newest=1).order_by()
+
+
+def status_as_of(period: ReportingPeriod | None, *, commitments=None) -> QuerySet:
+    """Each commitment's status as of ``period`` (latest if None): its newest approved row in
+    ``period`` or before. One StatusUpdate per commitment that has one; ``commitments`` (a
+    queryset or ids) limits the work to those."""
+    return newest(_restrict(StatusUpdate.objects.counted().as_of(period), commitments))
+
+
+def newest_in_period(period: ReportingPeriod, *, commitments=None) -> QuerySet:
+    """Each commitment's newest row *in* ``period``, whatever its review state: the row a new
+    status replaces (its id is the version an editor saw). One StatusUpdate per commitment."""
+    return newest(_restrict(StatusUpdate.objects.filter(period=period), commitments))
+
+
+def newest_approved_per_period(*, periods=None, commitments=None) -> QuerySet:
+    """Each commitment's newest approved row in each period (one per commitment and period
+    that has one), in index order. The status as of a period P is the one of these rows in the
+    latest period (by end, then start) that ended by P's end: ``reports.progress`` takes it for
+    every period at once (``as_of_each_period_sql``). ``periods`` limits the periods read."""
+    updates = _restrict(StatusUpdate.objects.counted(), commitments)
+    if periods is not None:
+        updates = updates.filter(period_id__in=[p.pk for p in periods])
+    return newest(updates, per=("commitment_id", "period_id"))
+
+
+def filter_by_status(commitments: QuerySet, period: ReportingPeriod | None, status) -> QuerySet:
+    """``commitments`` whose status as of ``period`` is ``status``: a level (0-5, as a number or
+    text), ``"reported"`` (any level) or ``"not_reported"``/``"none"`` (none); ``None`` or ``""``
+    keeps them all. The statuses are computed once, as a set, for these commitments only (on
+    SQLite, looked up one by one)."""
+    if status in (None, ""):
+        return commitments
+    if connections[commitments.db].vendor == "sqlite":
+        # SQLite looks each commitment's newest row up faster than it ranks every row
+        statused = commitments.with_current_status(period)
+        if status in ("not_reported", "none"):
+            return statused.filter(current_status__isnull=True)
+        if status == "reported":
+            return statused.filter(current_status__isnull=False)
+        return statused.filter(current_status=int(status))
+    chosen = status_as_of(period, commitments=commitments)
+    if status in ("not_reported", "none"):
+        return commitments.exclude(pk__in=chosen.values("commitment_id"))
+    if status == "reported":
+        return commitments.filter(pk__in=chosen.values("commitment_id"))
+    # the chosen rows at that level (filtering the set itself would choose among those rows)
+    at_level = StatusUpdate.objects.filter(pk__in=chosen.values("id"), status=int(status))
+    return commitments.filter(pk__in=at_level.values("commitment_id"))
+
+
+def newest_subquery(
+    period: ReportingPeriod | None, *, in_period: bool = False, outer: str = "pk"
+) -> QuerySet:
+    """The correlated form, for annotations: the newest row for the commitment ``OuterRef(outer)``,
+    ordered newest first (slice ``[:1]``). Approved rows as of ``period``, or with
+    ``in_period`` every row in ``period`` whatever its review state."""
+    if in_period:
+        updates = StatusUpdate.objects.filter(period=period)
+    else:
+        updates = StatusUpdate.objects.counted().as_of(period)
+    return updates.filter(commitment=OuterRef(outer)).order_by(*StatusUpdate.LATEST_FIRST)
 
 
 @dataclass
@@ -81,12 +208,9 @@ def data_quality(plans=None) -> list[PlanQuality]:
 
 def latest_period_with_data() -> ReportingPeriod | None:
     """The most recent period in which any status was reported (the pages' default)."""
-    return (
-        ReportingPeriod.objects.filter(updates__isnull=False)
-        .distinct()
-        .order_by("-end_date", "-start_date")
-        .first()
-    )
+    # EXISTS per period (an index probe each), not a join with every status row
+    has_rows = Exists(StatusUpdate.objects.filter(period=OuterRef("pk")))
+    return ReportingPeriod.objects.filter(has_rows).order_by("-end_date", "-start_date").first()
 
 
 def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):

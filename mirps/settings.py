@@ -124,9 +124,26 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Keep connections for a minute (a new PostgreSQL connection costs a few ms per
+        # request), checked before reuse so a restarted server costs an error-free reconnect.
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+# PostgreSQL session settings for the figures' aggregate queries (see docs/benchmarks.md):
+# JIT off (at 1M status rows their estimated cost crosses the JIT threshold and compiling costs
+# ~1 s, more than it saves); work_mem large enough to sort a million status rows in memory;
+# and a statement timeout below gunicorn's 30 s worker timeout, so a runaway query ends with an
+# error the page can report instead of a killed worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg = {
+        "jit": "on" if env_bool("PG_JIT", False) else "off",
+        "work_mem": os.environ.get("PG_WORK_MEM", "64MB"),
+        "statement_timeout": env_int("PG_STATEMENT_TIMEOUT_MS", 20000),
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        f"-c {name}={value}" for name, value in _pg.items()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: the public pages' figures (reports/cache.py, invalidated when any figure
@@ -162,6 +179,12 @@ CACHES = {
 # Local memory is one process's: fine for development and tests, which is the only place it is
 # used (django-ratelimit would rightly refuse it in production).
 SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# After a figure changes, recompute the default dashboard at once (reports/cache.py): "thread"
+# (in the background of the worker that saw the change), "sync" (before that request ends) or
+# "off" (the next reader computes it; development and tests).
+FIGURES_WARM = os.environ.get("FIGURES_WARM", "off" if DEV else "thread")
+if FIGURES_WARM not in ("thread", "sync", "off"):
+    raise ImproperlyConfigured(f"FIGURES_WARM must be thread, sync or off, not {FIGURES_WARM!r}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

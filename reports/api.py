@@ -5,11 +5,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.models import FocusArea, ReportingPeriod
-from commitments.services import demo_data_present
-from countries.models import Country
-
 from . import progress
+from .cache import cache_get, cache_set, cached, cached_demo_flag
+from .dashboard import lang, reference
 
 
 class ProgressQuerySerializer(serializers.Serializer):
@@ -25,10 +23,11 @@ class ProgressQuerySerializer(serializers.Serializer):
         except progress.ProgressError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
+    # Checked against the cached reference data (no query once warm).
     def validate_period(self, value):
         if not value:
             return None
-        period = ReportingPeriod.objects.filter(code=value).first()
+        period = next((p for p in reference()["periods"] if p.code == value), None)
         if period is None:
             raise serializers.ValidationError(
                 _("Unknown reporting period: %(code)s") % {"code": value}
@@ -39,7 +38,7 @@ class ProgressQuerySerializer(serializers.Serializer):
         if not value:
             return None
         value = value.upper()
-        if not Country.objects.filter(iso3=value).exists():
+        if value not in {c["iso3"] for c in reference()["countries"]}:
             raise serializers.ValidationError(_("Unknown country: %(code)s") % {"code": value})
         return value
 
@@ -47,7 +46,7 @@ class ProgressQuerySerializer(serializers.Serializer):
         if not value:
             return None
         value = value.upper()
-        if not FocusArea.objects.filter(code=value).exists():
+        if value not in {f["code"] for f in reference()["focus_areas"]}:
             raise serializers.ValidationError(_("Unknown focus area: %(code)s") % {"code": value})
         return value
 
@@ -79,16 +78,34 @@ class ProgressView(APIView):
 
     @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
+        # An answer already given for these very parameters (they were valid then) comes
+        # straight from the figures cache, without validating them again.
+        raw = [lang(), *sorted(request.query_params.lists())]
+        data = cache_get("api-progress", raw)
+        if data is not None:
+            return Response(data)
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        result = progress.compute(
-            by=params["by"],
-            period=params["period"],
-            country=params["country"],
-            pillar=params["pillar"],
-            focus_area=params["focus_area"],
-        )
-        data = result.as_dict()
-        data["demo_data"] = demo_data_present()
+
+        def build():
+            result = progress.compute(
+                by=params["by"],
+                period=params["period"],
+                country=params["country"],
+                pillar=params["pillar"],
+                focus_area=params["focus_area"],
+            )
+            return {**result.as_dict(), "demo_data": cached_demo_flag()}
+
+        key = [
+            lang(),
+            ",".join(params["by"]),
+            getattr(params["period"], "code", None),
+            params["country"],
+            params["pillar"],
+            params["focus_area"],
+        ]
+        data = cached("api-progress-figures", key, build)
+        cache_set("api-progress", raw, data)
         return Response(data)

@@ -9,42 +9,177 @@ value too, never a counter restarted at 1, so an old entry can never come back.
 The version lives in the shared cache (a directory on the host in production, or Redis with
 ``CACHE_URL``), so a change made by one worker is seen by all at once; development and tests use
 one process's local memory.
+
+What is cached under the version: the numbers and figures of each selection
+(``dashboard.numbers``/``figures``), the rendered content of the public pages
+(``views.cached_content``), the progress API's answers and the demo-data flag. Two more rules:
+
+* **one recomputation when cold**: the first reader to miss an entry takes a lock (an atomic
+  ``cache.add``) and computes it; readers arriving meanwhile wait for its value instead of
+  computing the same thing again (they compute it themselves only if the lock holder fails or
+  takes longer than ``LOCK_SECONDS``);
+* **warm after approvals**: after the version changes, the default dashboard's figures (latest
+  period, no filter, both languages) are computed again at once (``FIGURES_WARM``: ``thread``
+  in production, in a background thread of the worker that saw the change; ``sync`` computes
+  them before the request that changed them ends; ``off``), so the next reader finds them warm.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "reports:figures-version"
+# The longest a reader waits for another's recomputation (and the lock's own expiry).
+LOCK_SECONDS = 60
+POLL_SECONDS = 0.05
 T = TypeVar("T")
 _MISSING = object()
+log = logging.getLogger(__name__)
+
+
+# Within one request the version is read once (a page reads several entries); between
+# requests it is always read again, so a change made through another worker shows at once.
+_request = threading.local()
+
+
+def request_started(**_kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def request_finished(**_kwargs) -> None:
+    _request.active, _request.version = False, None
 
 
 def figures_version() -> str:
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def invalidate(**_kwargs) -> None:
-    """Make every cached figure stale (the ``figures_changed`` receiver)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Make every cached figure stale (the ``figures_changed`` receiver), then warm the
+    default dashboard again (``FIGURES_WARM``)."""
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
+    mode = getattr(settings, "FIGURES_WARM", "off")
+    if mode == "sync":
+        warm()
+    elif mode == "thread":
+        threading.Thread(target=_warm_in_thread, name="figures-warm", daemon=True).start()
+
+
+def warm() -> None:
+    """Compute the default dashboard's figures (both languages) into the cache."""
+    from django.utils import translation
+
+    from . import dashboard
+
+    for language in ("es", "en"):
+        with translation.override(language):
+            ref = dashboard.reference()
+            dashboard.figures(dashboard.selection({}, ref), ref["periods"])
+
+
+def _warm_in_thread() -> None:
+    from django.db import connections
+
+    try:
+        warm()
+    except Exception:  # a failed warm-up only means the next reader computes
+        log.exception("warming the figures cache failed")
+    finally:
+        connections.close_all()
+
+
+def _key(name: str, parts: tuple | list) -> str:
+    raw = "|".join(str(p) for p in parts)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"reports:{figures_version()}:{name}:{digest}"
 
 
 def cached(name: str, parts: tuple | list, compute: Callable[[], T]) -> T:
-    """``compute()``'s value, from the cache when the figures have not changed since."""
-    raw = "|".join(str(p) for p in parts)
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    key = f"reports:{figures_version()}:{name}:{digest}"
+    """``compute()``'s value, from the cache when the figures have not changed since; computed
+    by one reader at a time (see the module's docstring)."""
+    key = _key(name, parts)
     value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    if value is not _MISSING:
+        return value
+    lock = f"{key}:lock"
+    if not cache.add(lock, 1, timeout=LOCK_SECONDS):
+        deadline = time.monotonic() + LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            value = cache.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
+            if cache.get(lock) is None:  # the holder failed: compute it here
+                break
+    try:
         value = compute()
         cache.set(key, value)
+    finally:
+        cache.delete(lock)
     return value
+
+
+# Rendered pages and API answers are also kept in each worker's memory, by the same
+# version-bearing key: a new figures version (read from the shared cache on every request)
+# makes them unreachable at once, and serving one costs no read from the shared cache.
+MEMO_ENTRIES = 256
+_memo: OrderedDict[str, object] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def cache_get(name: str, parts: tuple | list):
+    """The entry ``cache_set`` stored under the current figures version, or None. Values are
+    shared by the requests of a worker: never change one."""
+    key = _key(name, parts)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = cache.get(key)
+    if value is not None:
+        _remember(key, value)
+    return value
+
+
+def cache_set(name: str, parts: tuple | list, value) -> None:
+    key = _key(name, parts)
+    cache.set(key, value)
+    _remember(key, value)
+
+
+def _remember(key: str, value) -> None:
+    with _memo_lock:
+        _memo[key] = value
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+
+
+def cached_demo_flag() -> bool:
+    """Whether synthetic demo statuses are loaded (the banner), cached with the figures: demo
+    data is only added or removed by ``seed_demo``, which announces ``figures_changed``."""
+    from commitments.services import demo_data_present
+
+    return cached("demo", [], demo_data_present)

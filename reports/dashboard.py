@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -133,38 +134,51 @@ def _groups(result: progress.Progress) -> list[dict]:
     return result.as_dict()["groups"]
 
 
-def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
-    """Every panel of the dashboard for a selection, cached. Cold: 12 queries.
+def numbers(sel: Selection, periods: list[ReportingPeriod]) -> dict:
+    """The language-free numbers behind every panel of a selection, cached: the commitment
+    counts by (country, pillar, focus area, status) as of the period, and the timeline of statuses
+    over the periods (trend and what moved). Cold: 1 query (``progress.numbers``)."""
 
-    By pillar, country, focus area (2 each: aggregate + members), country × pillar (3), one
-    history of approved statuses for trend and movement (2) and the moved commitments (1).
+    def build():
+        counts, timeline = progress.numbers(sel.period, periods, **sel.engine_filters())
+        return {"counts": counts, "timeline": timeline}
+
+    return cached("numbers", [*sel.key(), *(p.code for p in periods)], build)
+
+
+def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
+    """Every panel of the dashboard for a selection, cached per language. Cold: 4 queries.
+
+    The numbers (1: ``numbers``) grouped by pillar, by country, by focus area and country ×
+    pillar from that one count (``progress.assemble``; 3 queries listing the members, in the
+    active language); trend and what moved (counts) from the timeline, no query.
     """
 
     def build():
-        filters = sel.engine_filters()
-        by_pillar = progress.compute(["pillar"], sel.period, **filters)
-        by_country = progress.compute(["country"], sel.period, **filters)
-        by_area = progress.compute(["focus_area"], sel.period, **filters)
-        cells = progress.compute(["country", "pillar"], sel.period, **filters)
-        past = progress.history(periods, **filters)
+        data = numbers(sel, periods)
+        by_pillar, by_country, by_area, cells = progress.assemble(
+            data["counts"],
+            [["pillar"], ["country"], ["focus_area"], ["country", "pillar"]],
+            sel.period,
+            **sel.engine_filters(),
+        )
         return {
             "total": by_pillar.total.as_dict(),
             "pillar": _groups(by_pillar),
             "country": _groups(by_country),
             "focus_area": _groups(by_area),
             "heatmap": _heatmap(_groups(cells)),
-            "trend": trend_rows(past),
-            "movement": movement.compare(past, sel.period),
+            "trend": trend_rows(data["timeline"]),
+            "movement": movement.summary(data["timeline"], sel.period),
         }
 
     return cached("figures", [lang(), *sel.key()], build)
 
 
-def trend_rows(past: progress.History) -> list[dict]:
-    n = len(past.commitment_ids)
+def trend_rows(timeline: progress.Timeline) -> list[dict]:
     return [
-        {"period": snap.period.code, "kind": snap.period.kind, **snap.stats(n).as_dict()}
-        for snap in past.snapshots
+        {"period": period.code, "kind": period.kind, **stats.as_dict()}
+        for period, stats in timeline.trend()
     ]
 
 
@@ -229,36 +243,20 @@ def _quality_dict(plans) -> dict:
 
 
 def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> dict | None:
-    """A country's page: plan, figures by pillar and focus area, trend, movement, commitments
-    with their status and latest narrative, data quality. Cold: 14 queries; cached."""
+    """A country's page: plan, figures by pillar and focus area, trend, what moved (counts),
+    data quality. Cold: 2 queries (country, plan) + the numbers (1) + members (2) + data
+    quality (4); cached. Its commitments come a page at a time (``commitments_page``)."""
 
     def build():
         country = Country.objects.filter(iso3=iso3).first()
         if country is None:
             return None
         plan = NationalPlan.objects.filter(country=country).order_by("-edition").first()
-        by_pillar = progress.compute(["pillar"], sel.period, country=iso3)
-        by_area = progress.compute(["focus_area"], sel.period, country=iso3)
-        past = progress.history(periods, country=iso3)
-        rows = (
-            Commitment.objects.filter(country=country)
-            .select_related("focus_area", "pillar")
-            .with_status(sel.period)
-            .order_by("focus_area__order", "order")
+        country_sel = Selection(period=sel.period, country=iso3)
+        data = numbers(country_sel, periods)
+        by_pillar, by_area = progress.assemble(
+            data["counts"], [["pillar"], ["focus_area"]], sel.period, country=iso3
         )
-        commitments = [
-            {
-                "code": c.code,
-                "text": c.localized_text,
-                "focus_area": c.focus_area.code,
-                "focus_area_name": c.focus_area.name,
-                "pillar": c.pillar.number,
-                "status": c.current_status,
-                "status_period": c.current_period,
-                "narrative": c.current_narrative,
-            }
-            for c in rows
-        ]
         plans = selectors.data_quality(NationalPlan.objects.filter(country=country))
         return {
             "iso3": country.iso3,
@@ -271,21 +269,95 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
             "total": by_pillar.total.as_dict(),
             "pillar": _groups(by_pillar),
             "focus_area": _groups(by_area),
-            "trend": trend_rows(past),
-            "movement": movement.compare(past, sel.period),
-            "commitments": commitments,
+            "trend": trend_rows(data["timeline"]),
+            "movement": movement.summary(data["timeline"], sel.period),
             "quality": _quality_dict(plans),
         }
 
     return cached("country", [lang(), iso3, sel.period_code], build)
 
 
+# Commitments listed per page on the public pages (the CSV and Excel downloads have them all).
+PAGE_SIZE = 100
+
+
+class _Counted(Paginator):
+    """A paginator told its count (from the cached figures) instead of counting again."""
+
+    def __init__(self, rows, per_page, count):
+        super().__init__(rows, per_page)
+        self._known = count
+
+    @property
+    def count(self):
+        return self._known
+
+
+def commitments_page(rows, number, period: ReportingPeriod | None, count: int | None = None):
+    """One page of ``commitment_list`` (``PAGE_SIZE`` rows), each with its status as of
+    ``period``: the page's commitments first (ordered and cut in the database), then their
+    statuses, looked up for those rows only. 2 queries when the ``count`` is known (the figures
+    have it), else 3. A page number out of range gives the last page."""
+    paginator = Paginator(rows, PAGE_SIZE) if count is None else _Counted(rows, PAGE_SIZE, count)
+    page = paginator.get_page(number)
+    ids = [c.pk for c in page.object_list]
+    shown = {
+        c.pk: c
+        for c in Commitment.objects.filter(pk__in=ids)
+        .select_related("country", "focus_area", "pillar")
+        .with_status(period)
+    }
+    page.object_list = [shown[pk] for pk in ids]
+    return page
+
+
+def list_count(sel: Selection, periods: list[ReportingPeriod], status: str | None) -> int:
+    """How many commitments ``commitment_list(sel, status)`` holds, from the cached figures."""
+    total = figures(sel, periods)["total"]
+    if status in (None, ""):
+        return total["commitments"]
+    if status == "reported":
+        return total["reported"]
+    return total["levels"][status]
+
+
+def page_number(params) -> int:
+    """The ``page`` of a query string (1 when absent or not a positive number)."""
+    try:
+        return max(int(params.get("page") or 1), 1)
+    except ValueError:
+        return 1
+
+
+def pager(params, number: int, count: int, per_page: int | None = None, anchor: str = "") -> dict:
+    """What ``_pager.html`` shows: rows start-end of count, page links keeping ``params``."""
+    per_page = per_page or PAGE_SIZE
+    pages = max((count + per_page - 1) // per_page, 1)
+    number = min(max(number, 1), pages)
+
+    def url(n: int) -> str:
+        query = params.copy()
+        query["page"] = n
+        return f"?{query.urlencode()}{anchor}"
+
+    return {
+        "number": number,
+        "num_pages": pages,
+        "count": count,
+        "start": (number - 1) * per_page + 1 if count else 0,
+        "end": min(number * per_page, count),
+        "previous_url": url(number - 1) if number > 1 else "",
+        "next_url": url(number + 1) if number < pages else "",
+    }
+
+
 def commitment_list(sel: Selection, status: str | None):
-    """The public list behind a figure: approved statuses as of the period, filtered. 1 query."""
-    rows = (
-        Commitment.objects.select_related("country", "focus_area", "pillar")
-        .with_status(sel.period)
-        .order_by("country__iso3", "focus_area__order", "order")
+    """The public list behind a figure, filtered, in plan order: the commitments at ``status``
+    as of the period (a level, ``reported`` or ``not_reported``), found with the set of
+    statuses (``selectors.filter_by_status``). Add ``with_status`` to read each one's status
+    (``commitments_page`` does it for a page)."""
+    rows = Commitment.objects.select_related("country", "focus_area", "pillar").order_by(
+        "country__iso3", "focus_area__order", "order"
     )
     if sel.country:
         rows = rows.filter(country__iso3=sel.country)
@@ -293,13 +365,9 @@ def commitment_list(sel: Selection, status: str | None):
         rows = rows.filter(pillar__number=sel.pillar)
     if sel.focus_area:
         rows = rows.filter(focus_area__code=sel.focus_area)
-    if status == "not_reported":
-        rows = rows.filter(current_status__isnull=True)
-    elif status == "reported":
-        rows = rows.filter(current_status__isnull=False)
-    elif status in {str(level) for level in progress.LEVELS}:
-        rows = rows.filter(current_status=int(status))
-    return rows
+    if status not in {*(str(level) for level in progress.LEVELS), "reported", "not_reported"}:
+        status = None
+    return selectors.filter_by_status(rows, sel.period, status)
 
 
 def commitment_history(commitment: Commitment):

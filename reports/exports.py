@@ -91,6 +91,7 @@ def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[st
 
 
 def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
+    """What moved (``movement.page`` with every row), one row per commitment."""
     kinds = {"up": _("went up"), "down": _("went down"), "first": _("first report")}
     header = [
         _("Period"),
@@ -106,11 +107,12 @@ def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
         _("Narrative"),
         _("Commitment"),
     ]
+    order = {"up": 0, "down": 1, "first": 2}
     rows = [
         [
             moved["period"],
             moved["previous"],
-            kinds[kind],
+            kinds[r["kind"]],
             r["code"],
             r["country"],
             r["pillar"],
@@ -121,8 +123,7 @@ def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
             r["narrative"],
             r["text"],
         ]
-        for kind in ("up", "down", "first")
-        for r in moved[kind]
+        for r in sorted(moved["rows"], key=lambda r: order[r["kind"]])  # stable: plan order
     ]
     return _("What moved"), header, rows
 

@@ -128,17 +128,17 @@ def paragraphs(data: dict, period: str | None, country_name: str | None) -> list
             % {
                 "previous": moved["previous"],
                 "up": ngettext(
-                    "%(n)s commitment moved up", "%(n)s commitments moved up", len(moved["up"])
+                    "%(n)s commitment moved up", "%(n)s commitments moved up", moved["up"]
                 )
-                % {"n": len(moved["up"])},
-                "down": ngettext("%(n)s moved down", "%(n)s moved down", len(moved["down"]))
-                % {"n": len(moved["down"])},
+                % {"n": moved["up"]},
+                "down": ngettext("%(n)s moved down", "%(n)s moved down", moved["down"])
+                % {"n": moved["down"]},
                 "first": ngettext(
                     "%(n)s was reported for the first time",
                     "%(n)s were reported for the first time",
-                    len(moved["first"]),
+                    moved["first"],
                 )
-                % {"n": len(moved["first"])},
+                % {"n": moved["first"]},
             }
         )
     return text

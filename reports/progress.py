@@ -11,9 +11,16 @@ whole region) and a reporting period P:
   ``None`` when nothing is reported; not-reported commitments are left out, never taken as 0;
 * ``levels``      = the count at each level 0-5 plus ``not_reported``.
 
-Everything is grouped in the database: one aggregate query (``values(...).annotate(...)`` with
-one ``Count(filter=...)`` per level) plus one query per grouping dimension to list empty groups,
-whatever the number of commitments. The API, the pages and the exports all call ``compute``.
+How: one aggregate query counts the filtered commitments by (group, status), each commitment
+LEFT JOINed to its status as of P from ``commitments.selectors.status_as_of`` (the one
+definition of that status, computed once for all commitments in the same query); every figure
+above is a sum over those counts (``status_sum`` = Σ level × count). One more query per grouping
+dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
+from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) finds every
+commitment's status as of every period in one pass over the approved rows in index order
+(``as_of_each_period_sql``), and ``numbers`` gives the dashboard its counts and timeline in that
+same query. The API, the pages and the exports all call these functions; none recomputes a
+percentage.
 """
 
 from __future__ import annotations
@@ -22,26 +29,22 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
 
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    Pillar,
-    ReportingPeriod,
-    Status,
-    StatusUpdate,
-)
+from commitments import selectors
+from commitments.models import Commitment, FocusArea, Pillar, ReportingPeriod, Status
 from countries.models import Country
 
 LEVELS = [int(s) for s in Status]
 
-# Grouping key -> (field on Commitment, model listing every group, key attribute on the model).
+# Grouping key -> (field on Commitment, model listing every group, key attribute on the model,
+# column on Commitment).
 DIMENSIONS = {
-    "pillar": ("pillar__number", Pillar, "number"),
-    "country": ("country__iso3", Country, "iso3"),
-    "focus_area": ("focus_area__code", FocusArea, "code"),
+    "pillar": ("pillar__number", Pillar, "number", "pillar_id"),
+    "country": ("country__iso3", Country, "iso3", "country_id"),
+    "focus_area": ("focus_area__code", FocusArea, "code", "focus_area_id"),
 }
+ALL_DIMENSIONS = tuple(DIMENSIONS)
 FILTERS = {"country": "country__iso3", "pillar": "pillar__number", "focus_area": "focus_area__code"}
 
 
@@ -131,6 +134,118 @@ def parse_by(raw: str | None) -> list[str]:
     return by
 
 
+def _filtered_commitments(country=None, pillar=None, focus_area=None):
+    commitments = Commitment.objects.all()
+    for name, value in {"country": country, "pillar": pillar, "focus_area": focus_area}.items():
+        if value is not None and value != "":
+            commitments = commitments.filter(**{FILTERS[name]: value})
+    return commitments.order_by()
+
+
+def _filtered(filters: dict) -> bool:
+    return any(value not in (None, "") for value in filters.values())
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, to use as a derived table (the ORM cannot join one)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _run(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def tally(
+    dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **filters
+) -> dict[tuple, int]:
+    """Commitments counted by (member id of each dimension in ``dims``, status or None).
+
+    One query: the filtered commitments LEFT JOIN their status as of ``period`` (one row per
+    commitment, ``selectors.status_as_of``), grouped by the dimensions' columns and the status;
+    on SQLite each commitment's status is looked up (``with_current_status``) instead.
+    """
+    commitments = _filtered_commitments(**filters)
+    columns = [DIMENSIONS[d][3] for d in dims]
+    if connection.vendor == "sqlite":
+        # SQLite sorts a million rows for the window far slower than it looks each
+        # commitment's newest row up in the index (docs/benchmarks.md): the correlated form.
+        # (grouped outside, so the lookup runs once per commitment, not again for GROUP BY)
+        t_sql, t_params = _sql(
+            commitments.with_current_status(period).values(*columns, "current_status")
+        )
+        keys = "".join(f"t.{column}, " for column in columns)
+        sql = (
+            f"SELECT {keys}t.current_status, COUNT(*) FROM ({t_sql}) t"
+            f" GROUP BY {keys}t.current_status"
+        )
+        return {tuple(row[:-1]): row[-1] for row in _run(sql, t_params)}
+    c_sql, c_params = _sql(commitments.values("id", *columns))
+    statuses = selectors.status_as_of(
+        period, commitments=commitments if _filtered(filters) else None
+    )
+    s_sql, s_params = _sql(statuses.values("commitment_id", "status"))
+    keys = "".join(f"c.{column}, " for column in columns)
+    sql = (
+        f"SELECT {keys}s.status, COUNT(*) FROM ({c_sql}) c "
+        f"LEFT JOIN ({s_sql}) s ON s.commitment_id = c.id GROUP BY {keys}s.status"
+    )
+    return {tuple(row[:-1]): row[-1] for row in _run(sql, c_params + s_params)}
+
+
+def _stats(counts: list[tuple[int | None, int]]) -> Stats:
+    stats = Stats()
+    for status, n in counts:
+        stats.commitments += n
+        if status is not None:
+            stats.reported += n
+            stats.status_sum += status * n
+            stats.levels[status] += n
+    return stats
+
+
+def _members(part: str, filters: dict) -> list[tuple[int, object, str]]:
+    """(id, key, label) of every member of a dimension, restricted by its own filter."""
+    _field, model, key_attr, _column = DIMENSIONS[part]
+    queryset = model.objects.all()
+    if filters.get(part) not in (None, ""):
+        queryset = queryset.filter(**{key_attr: filters[part]})
+    return [(obj.pk, getattr(obj, key_attr), str(obj.name)) for obj in queryset]
+
+
+def _progress(counts, dims, by, members, period) -> Progress:
+    """Group the (dims ids, status) counts by ``by`` (a subset of ``dims``), in members' order."""
+    positions = [dims.index(part) for part in by]
+    grouped: dict[tuple, list[tuple[int | None, int]]] = {}
+    everything: list[tuple[int | None, int]] = []
+    for key, n in counts.items():
+        grouped.setdefault(tuple(key[i] for i in positions), []).append((key[-1], n))
+        everything.append((key[-1], n))
+    groups: list[Group] = []
+    for combination in itertools.product(*(members[part] for part in by)) if by else []:
+        ids = tuple(pk for pk, _key, _label in combination)
+        groups.append(
+            Group(
+                keys={part: key for part, (_pk, key, _l) in zip(by, combination, strict=True)},
+                labels={
+                    part: label for part, (_pk, _k, label) in zip(by, combination, strict=True)
+                },
+                stats=_stats(grouped.get(ids, [])),
+            )
+        )
+    return Progress(period=period, by=list(by), total=_stats(everything), groups=groups)
+
+
+def _check(by) -> list[str]:
+    by = list(by)
+    for part in by:
+        if part not in DIMENSIONS:
+            raise ProgressError(f"unknown grouping {part!r}")
+    return by
+
+
 def compute(
     by: list[str] | tuple[str, ...] = (),
     period: ReportingPeriod | None = None,
@@ -144,151 +259,201 @@ def compute(
     commitments and ``progress`` None), restricted by the filters, in the dimensions' order.
     Queries: 1 aggregate + 1 per dimension in ``by``.
     """
-    by = list(by)
-    for part in by:
-        if part not in DIMENSIONS:
-            raise ProgressError(f"unknown grouping {part!r}")
-    filters = {"country": country, "pillar": pillar, "focus_area": focus_area}
-
-    commitments = Commitment.objects.all()
-    for name, value in filters.items():
-        if value is not None and value != "":
-            commitments = commitments.filter(**{FILTERS[name]: value})
-    commitments = commitments.with_current_status(period)
-
-    group_fields = [DIMENSIONS[part][0] for part in by]
-    level_counts = {
-        f"level_{level}": Count("pk", filter=Q(current_status=level)) for level in LEVELS
-    }
-    aggregates = {
-        "n": Count("pk"),
-        "n_reported": Count("pk", filter=Q(current_status__isnull=False)),
-        "status_sum": Sum("current_status"),
-        **level_counts,
-    }
-    if group_fields:
-        rows = list(commitments.order_by().values(*group_fields).annotate(**aggregates))
-    else:  # the region as a whole: a plain aggregate (values() with no field groups by all)
-        rows = [commitments.aggregate(**aggregates)]
-    found: dict[tuple, Stats] = {}
-    for row in rows:
-        stats = Stats(
-            commitments=row["n"],
-            reported=row["n_reported"],
-            status_sum=row["status_sum"] or 0,
-            levels={level: row[f"level_{level}"] for level in LEVELS},
-        )
-        found[tuple(row[f] for f in group_fields)] = stats
-
-    members = []
-    for part in by:
-        _field, model, key_attr = DIMENSIONS[part]
-        queryset = model.objects.all()
-        if filters.get(part) not in (None, ""):
-            queryset = queryset.filter(**{key_attr: filters[part]})
-        members.append([(getattr(obj, key_attr), str(obj.name)) for obj in queryset])
-
-    total = Stats()
-    groups: list[Group] = []
-    for combination in itertools.product(*members) if by else []:
-        key = tuple(k for k, _label in combination)
-        stats = found.get(key, Stats())
-        total.add(stats)
-        groups.append(
-            Group(
-                keys=dict(zip(by, key, strict=True)),
-                labels={part: label for part, (_k, label) in zip(by, combination, strict=True)},
-                stats=stats,
-            )
-        )
-    if not by:
-        total = found.get((), Stats())
-    return Progress(period=period, by=by, total=total, groups=groups)
+    return compute_many([by], period, country=country, pillar=pillar, focus_area=focus_area)[0]
 
 
-# --- Over time: the status of every commitment as of each period, trend, explanation ---------
+def compute_many(
+    groupings: list[list[str] | tuple[str, ...]],
+    period: ReportingPeriod | None = None,
+    **filters,
+) -> list[Progress]:
+    """``compute`` for several groupings at once (e.g. by pillar, by country, country × pillar)
+    from one aggregate query over the dimensions they use, plus one query per dimension."""
+    groupings = [_check(by) for by in groupings]
+    dims = [part for part in DIMENSIONS if any(part in by for by in groupings)]
+    counts = tally(dims, period, **filters)
+    return assemble(counts, groupings, period, dims=dims, **filters)
+
+
+def assemble(
+    counts: dict[tuple, int],
+    groupings: list[list[str] | tuple[str, ...]],
+    period: ReportingPeriod | None = None,
+    *,
+    dims: list[str] | tuple[str, ...] = ALL_DIMENSIONS,
+    **filters,
+) -> list[Progress]:
+    """The ``Progress`` of each grouping from the counts of ``tally(dims, period, **filters)``
+    (each grouping uses dimensions among ``dims``). One query per dimension used (members)."""
+    groupings = [_check(by) for by in groupings]
+    used = [part for part in DIMENSIONS if any(part in by for by in groupings)]
+    members = {part: _members(part, filters) for part in used}
+    return [_progress(counts, list(dims), by, members, period) for by in groupings]
+
+
+# --- Over time: the status of every commitment as of each period --------------------------
 
 
 @dataclass
-class Snapshot:
-    """Every commitment's approved status as of one period (the latest reported in it or before).
+class Timeline:
+    """The filtered commitments' statuses as of every period, and what moved into each, counted.
 
-    ``status`` maps commitment id -> status; ``latest`` maps commitment id -> (period code of that
-    status, its narrative). Commitments with no status as of the period are absent.
+    ``levels[i]`` counts the commitments at each level as of ``periods[i]``; ``moved[i]`` how
+    many went ``up``, ``down`` or were reported ``first`` compared with ``periods[i - 1]``.
     """
 
-    period: ReportingPeriod
-    status: dict[int, int]
-    latest: dict[int, tuple[str, str]]
+    periods: list[ReportingPeriod]  # chronological (by end date, then start date)
+    commitments: int
+    levels: list[dict[int, int]]
+    moved: list[dict[str, int]]
 
-    def stats(self, commitments: int) -> Stats:
-        """The group's Stats as of this period: the same arithmetic as ``compute``."""
-        levels = {level: 0 for level in LEVELS}
-        for value in self.status.values():
-            levels[value] += 1
-        return Stats(
-            commitments=commitments,
-            reported=len(self.status),
-            status_sum=sum(self.status.values()),
-            levels=levels,
-        )
+    def _index(self, period: ReportingPeriod) -> int | None:
+        codes = [p.code for p in self.periods]
+        return codes.index(period.code) if period.code in codes else None
 
+    def stats(self, period: ReportingPeriod) -> Stats:
+        """The Stats as of ``period``: equal to ``compute(period=period, ...).total``."""
+        levels = self.levels[self._index(period)]
+        stats = _stats(list(levels.items()))
+        stats.commitments = self.commitments
+        return stats
 
-@dataclass
-class History:
-    commitment_ids: list[int]
-    snapshots: list[Snapshot]  # chronological (by period end, then start)
+    def trend(self) -> list[tuple[ReportingPeriod, Stats]]:
+        return [(period, self.stats(period)) for period in self.periods]
 
+    def previous(self, period: ReportingPeriod) -> ReportingPeriod | None:
+        index = self._index(period)
+        return self.periods[index - 1] if index else None
 
-def _filtered_commitments(country=None, pillar=None, focus_area=None):
-    commitments = Commitment.objects.all()
-    for name, value in {"country": country, "pillar": pillar, "focus_area": focus_area}.items():
-        if value is not None and value != "":
-            commitments = commitments.filter(**{FILTERS[name]: value})
-    return commitments
+    def moved_into(self, period: ReportingPeriod) -> dict[str, int]:
+        """How many commitments went up, down or were first reported as of ``period`` compared
+        with the period before it (every reported one is first when there is none before)."""
+        return dict(self.moved[self._index(period)])
 
 
-def history(
-    periods: list[ReportingPeriod] | None = None,
-    country: str | None = None,
-    pillar: int | None = None,
-    focus_area: str | None = None,
-) -> History:
-    """Each filtered commitment's approved status as of every period, in two queries.
-
-    Choice: instead of one aggregate per period (a query count growing with the periods), fetch
-    the filtered commitments' ids (1 query) and every *approved* status row of those commitments
-    once (1 query, ``values_list``, ordered oldest first by period end, period start, recording
-    time and id: the reverse of ``StatusUpdate.LATEST_FIRST``), then sweep the periods in
-    chronological order in Python, keeping the newest row per commitment among the rows whose
-    period ended no later than the period at hand: exactly ``with_current_status(period)``'s
-    definition. Rows are few (one per commitment per period), so memory stays small.
-    ``periods`` defaults to every period (one more query).
-    """
+def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPeriod]:
     if periods is None:
         periods = list(ReportingPeriod.objects.all())
-    periods = sorted(periods, key=lambda p: (p.end_date, p.start_date))
-    commitments = _filtered_commitments(country, pillar, focus_area)
-    ids = list(commitments.order_by().values_list("pk", flat=True))
-    rows = (
-        StatusUpdate.objects.counted()
-        .filter(commitment__in=commitments.order_by().values("pk"))
-        .order_by("period__end_date", "period__start_date", "created_at", "id")
-        .values_list("commitment_id", "period__end_date", "period__code", "status", "narrative")
+    return sorted(periods, key=lambda p: (p.end_date, p.start_date))
+
+
+def as_of_each_period_sql(
+    periods: list[ReportingPeriod], queryset, filtered: bool, columns: list[int] | None = None
+) -> tuple[str, tuple]:
+    """SQL of one row per commitment with approved rows: ``commitment_id`` and ``s<i>``, its
+    status as of ``periods[i]`` (NULL: not reported), for each i in ``columns`` (default all).
+
+    One pass, no sort: the newest row of each commitment in each period
+    (``selectors.newest_approved_per_period``, in the order of the index) is given
+    its period's chronological rank r; the status as of ``periods[i]`` is the status of the row
+    with the highest r among the periods that ended by then (``MAX(r × 8 + status)``, status
+    below 8), which is ``selectors.status_as_of``'s rule. (``%%``: the SQL runs with parameters.)"""
+    chronological = _chronological(periods)
+    rank = {p.pk: r for r, p in enumerate(chronological, start=1)}
+    # as of periods[i]: every period that ended no later (same end, later start included)
+    bound = [max(rank[q.pk] for q in chronological if q.end_date <= p.end_date) for p in periods]
+    newest = selectors.newest_approved_per_period(
+        periods=chronological, commitments=queryset if filtered else None
     )
-    rows = list(rows)
-    status: dict[int, int] = {}
-    latest: dict[int, tuple[str, str]] = {}
-    snapshots = []
-    i = 0
-    for period in periods:
-        while i < len(rows) and rows[i][1] <= period.end_date:
-            commitment_id, _end, code, value, narrative = rows[i]
-            status[commitment_id] = value
-            latest[commitment_id] = (code, narrative)
-            i += 1
-        snapshots.append(Snapshot(period=period, status=dict(status), latest=dict(latest)))
-    return History(commitment_ids=ids, snapshots=snapshots)
+    n_sql, n_params = _sql(newest.values("commitment_id", "period_id", "status"))
+    when = " ".join(f"WHEN {int(pk)} THEN {int(r)}" for pk, r in rank.items())
+    wanted = range(len(periods)) if columns is None else columns
+    statuses = ", ".join(
+        f"MAX(CASE WHEN x.r <= {int(bound[i])} THEN x.r * 8 + x.status END) %% 8 AS s{i}"
+        for i in wanted
+    )
+    sql = (
+        f"SELECT x.commitment_id, {statuses} FROM ("
+        f" SELECT n.commitment_id, n.status, CASE n.period_id {when} END AS r"
+        f" FROM ({n_sql}) n) x GROUP BY x.commitment_id"
+    )
+    return sql, n_params
+
+
+def _timeline_query(
+    periods: list[ReportingPeriod], filters: dict, dims: tuple[str, ...]
+) -> list[tuple]:
+    """Per group of ``dims`` (none: one row): the commitments, then for each period the count
+    at each level 0-5, then for each period after the first the counts up, down, first."""
+    queryset = _filtered_commitments(**filters)
+    columns = [DIMENSIONS[d][3] for d in dims]
+    c_sql, c_params = _sql(queryset.values("id", *columns))
+    a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters))
+    counts = ["COUNT(*)"]
+    for i in range(len(periods)):
+        counts += [f"COUNT(CASE WHEN a.s{i} = {level} THEN 1 END)" for level in LEVELS]
+    for i in range(1, len(periods)):
+        now, before = f"a.s{i}", f"a.s{i - 1}"
+        counts += [
+            f"COUNT(CASE WHEN {now} > {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {now} < {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
+        ]
+    keys = ", ".join(f"c.{column}" for column in columns)
+    sql = (
+        f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)}"
+        f" FROM ({c_sql}) c LEFT JOIN ({a_sql}) a ON a.commitment_id = c.id"
+        + (f" GROUP BY {keys}" if keys else "")
+    )
+    return _run(sql, c_params + a_params)
+
+
+def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) -> Timeline:
+    n = len(periods)
+    total = 0
+    levels = [{level: 0 for level in LEVELS} for _ in periods]
+    moved = [{"up": 0, "down": 0, "first": 0} for _ in periods]
+    for row in rows:
+        values = row[n_dims:]
+        total += values[0]
+        for i in range(n):
+            for j, level in enumerate(LEVELS):
+                levels[i][level] += values[1 + i * len(LEVELS) + j]
+        base = 1 + n * len(LEVELS)
+        for i in range(1, n):
+            up, down, first = values[base + (i - 1) * 3 : base + i * 3]
+            moved[i]["up"] += up
+            moved[i]["down"] += down
+            moved[i]["first"] += first
+    if periods:  # the first period: every reported commitment is a first report
+        moved[0]["first"] = sum(levels[0].values())
+    return Timeline(periods=periods, commitments=total, levels=levels, moved=moved)
+
+
+def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timeline:
+    """The filtered commitments' statuses as of each of ``periods`` (default: all) and what
+    moved into each, counted in the database in one query (``as_of_each_period_sql``; one more
+    when ``periods`` is None), whatever the number of periods and rows."""
+    periods = _chronological(periods)
+    if not periods:
+        total = _filtered_commitments(**filters).count()
+        return Timeline(periods=[], commitments=total, levels=[], moved=[])
+    return _timeline(periods, _timeline_query(periods, filters, ()), 0)
+
+
+def numbers(
+    period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None, **filters
+) -> tuple[dict[tuple, int], Timeline]:
+    """``tally(ALL_DIMENSIONS, period, **filters)`` and ``timeline(periods, **filters)`` from
+    one query (the timeline counted per (pillar, country, focus area)): what the dashboard and
+    the country pages show. ``period`` must be one of ``periods`` (else: two queries)."""
+    periods = _chronological(periods)
+    if period is None or period.code not in {p.code for p in periods}:
+        counts = tally(ALL_DIMENSIONS, period, **filters)
+        return counts, timeline(periods, **filters)
+    rows = _timeline_query(periods, filters, ALL_DIMENSIONS)
+    index = [p.code for p in periods].index(period.code)
+    counts: dict[tuple, int] = {}
+    n_dims = len(ALL_DIMENSIONS)
+    for row in rows:
+        keys, values = tuple(row[:n_dims]), row[n_dims:]
+        at = values[1 + index * len(LEVELS) : 1 + (index + 1) * len(LEVELS)]
+        for level, n in zip(LEVELS, at, strict=True):
+            if n:
+                counts[(*keys, level)] = n
+        if values[0] - sum(at):
+            counts[(*keys, None)] = values[0] - sum(at)
+    return counts, _timeline(periods, rows, n_dims)
 
 
 def trend(
@@ -299,12 +464,10 @@ def trend(
 ) -> list[tuple[ReportingPeriod, Stats]]:
     """Progress of the filtered commitments as of each period, oldest first.
 
-    Equal, period by period, to ``compute(period=p, ...).total``; two queries in all (see
-    ``history``), whatever the number of periods.
+    Equal, period by period, to ``compute(period=p, ...).total``; one query (``timeline``),
+    whatever the number of periods; ``periods`` defaults to every period (one more).
     """
-    past = history(periods, country=country, pillar=pillar, focus_area=focus_area)
-    n = len(past.commitment_ids)
-    return [(snap.period, snap.stats(n)) for snap in past.snapshots]
+    return timeline(periods, country=country, pillar=pillar, focus_area=focus_area).trend()
 
 
 def explain(stats: dict) -> dict:

@@ -6,38 +6,101 @@ what ``dashboard``, ``narrative``, ``exports`` and ``pdf`` assemble from the pro
 
 from __future__ import annotations
 
+import re
+from functools import wraps
+
 from csp.decorators import csp_replace
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commitments.models import Commitment
-from commitments.services import demo_data_present
 
 from . import dashboard, exports, movement, narrative, pdf, progress
+from .cache import cache_get, cache_set, cached, cached_demo_flag
 
 
 def _context(request, country: str | None = None) -> dict:
     ref = dashboard.reference()
     sel = dashboard.selection(request.GET, ref, country=country)
-    return {"ref": ref, "sel": sel, "levels": dashboard.legend(), "low_threshold": low_threshold()}
+    return {
+        "ref": ref,
+        "sel": sel,
+        "levels": dashboard.legend(),
+        "low_threshold": low_threshold(),
+        # overrides the context processor's query: cached with the figures
+        "demo": cached_demo_flag(),
+    }
 
 
 def low_threshold() -> int:
     return round(100 * dashboard.LOW_COVERAGE)
 
 
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_PLACEHOLDER = "@@csrf-token@@"
+
+
+def cached_page(view):
+    """Serve the whole page from the figures cache to readers without an account.
+
+    A public page is the same for every anonymous reader of one address in one language, but
+    for the CSRF token of the language form: the page is kept with a placeholder for it, and
+    each reader gets its own token. Readers signed in, with messages to show, or asking for
+    anything but a 200 HTML page get the view itself (its content is still cached, see
+    ``cached_content``)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated or len(get_messages(request)):
+            return view(request, *args, **kwargs)
+        key = [dashboard.lang(), request.scheme, request.get_host(), request.get_full_path()]
+        html = cache_get("html:" + view.__name__, key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
+        ):
+            page = CSRF_FIELD.sub(
+                f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"',
+                response.content.decode(response.charset),
+            )
+            cache_set("html:" + view.__name__, key, page)
+        return response
+
+    return wrapper
+
+
+def cached_content(request, name: str, parts: list, template: str, build) -> str:
+    """The page's content (``template`` rendered with ``build()``'s context), cached under the
+    figures version for this selection, language and address, so a warm page renders only its
+    frame (header, language form with its CSRF token, messages) around it. Content templates
+    depend on nothing personal (no user, no token)."""
+    key = [dashboard.lang(), request.scheme, request.get_host(), request.path, *parts]
+    html = cached("page:" + name, key, lambda: render_to_string(template, build(), request))
+    return mark_safe(html)  # noqa: S308 - our own template's output, cached
+
+
+@cached_page
 def home(request):
     """The regional dashboard: every panel follows the period and filters in the URL."""
     context = _context(request)
     sel, ref, levels = context["sel"], context["ref"], context["levels"]
-    data = dashboard.figures(sel, ref["periods"])
-    quality = dashboard.quality()
-    context.update(
-        {
+
+    def build():
+        data = dashboard.figures(sel, ref["periods"])
+        return {
+            **context,
             "data": data,
             "total": data["total"],
             "total_low": dashboard.is_low_coverage(data["total"]),
@@ -48,21 +111,32 @@ def home(request):
             "trend": data["trend"],
             "moved": data["movement"],
             "chart": dashboard.chart_data(data["country"], data["trend"]),
-            "quality": quality,
+            "quality": dashboard.quality(),
             "embed_path": reverse("embed") + (f"?{sel.query()}" if sel.query() else ""),
         }
+
+    context["content"] = cached_content(
+        request, "home", list(sel.key()), "reports/_home_content.html", build
     )
     return render(request, "reports/home.html", context)
 
 
+@cached_page
 def country(request, iso3: str):
     context = _context(request, country=iso3.upper())
     sel, ref, levels = context["sel"], context["ref"], context["levels"]
     if sel.country is None:
         raise Http404(_("Unknown country"))
-    page = dashboard.country_page(sel.country, sel, ref["periods"])
-    context.update(
-        {
+    number = dashboard.page_number(request.GET)
+
+    def build():
+        page = dashboard.country_page(sel.country, sel, ref["periods"])
+        rows = dashboard.commitment_list(dashboard.Selection(sel.period, sel.country), None)
+        commitments = dashboard.commitments_page(
+            rows, number, sel.period, page["total"]["commitments"]
+        )
+        return {
+            **context,
             "page": page,
             "total": page["total"],
             "total_low": dashboard.is_low_coverage(page["total"]),
@@ -72,18 +146,31 @@ def country(request, iso3: str):
             "moved": page["movement"],
             "chart": dashboard.chart_data(page["pillar"], page["trend"]),
             "quality": page["quality"],
+            "commitments": commitments,
+            "pager": dashboard.pager(
+                request.GET,
+                commitments.number,
+                commitments.paginator.count,
+                anchor="#h-commitments",
+            ),
             "embed_path": reverse("embed-country", args=[sel.country])
             + (f"?period={sel.period_code}" if sel.period_code else ""),
         }
+
+    context["content"] = cached_content(
+        request, "country", [*sel.key(), number], "reports/_country_content.html", build
     )
+    context["country_name"] = next(c["name"] for c in ref["countries"] if c["iso3"] == sel.country)
     return render(request, "reports/country.html", context)
 
 
 STATUS_CHOICES = ["5", "4", "3", "2", "1", "0", "not_reported", "reported"]
 
 
+@cached_page
 def commitment_list(request):
-    """The list of commitments behind any figure (same period and filters, and a level)."""
+    """The list of commitments behind any figure (same period and filters, and a level), a page
+    at a time; the CSV and Excel downloads have every row."""
     context = _context(request)
     sel = context["sel"]
     status = request.GET.get("status") or None
@@ -92,24 +179,39 @@ def commitment_list(request):
     rows = dashboard.commitment_list(sel, status)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        rows = rows.with_status(sel.period)
         return _table_response(exports.commitments_table(rows, sel.period_code), fmt, sel)
-    rows = list(rows)
-    status_label = None
-    if status:
-        status_label = next(
-            (lv["label"] for lv in context["levels"] if lv["key"] == status), _("Reported")
-        )
-    context.update(
-        {
-            "rows": rows,
+    number = dashboard.page_number(request.GET)
+
+    def build():
+        count = dashboard.list_count(sel, context["ref"]["periods"], status)
+        page = dashboard.commitments_page(rows, number, sel.period, count)
+        status_label = None
+        if status:
+            status_label = next(
+                (lv["label"] for lv in context["levels"] if lv["key"] == status), _("Reported")
+            )
+        return {
+            **context,
+            "rows": page,
+            "count": page.paginator.count,
+            "pager": dashboard.pager(request.GET, page.number, page.paginator.count),
             "status": status,
             "status_label": status_label,
-            "status_choices": [lv for lv in context["levels"]],
+            "status_choices": list(context["levels"]),
         }
+
+    context["content"] = cached_content(
+        request,
+        "list",
+        [*sel.key(), status, number],
+        "reports/_commitment_list_content.html",
+        build,
     )
     return render(request, "reports/commitment_list.html", context)
 
 
+@cached_page
 def commitment_detail(request, code: str):
     """A commitment's public page: text, classification, approved history and narratives."""
     commitment = get_object_or_404(
@@ -124,16 +226,39 @@ def commitment_detail(request, code: str):
             "c": commitment,
             "history": history,
             "current": history[-1] if history else None,
+            "demo": cached_demo_flag(),
         },
     )
 
 
+@cached_page
 def changes(request):
-    """What moved since the previous period, for the region (or the filtered selection)."""
+    """What moved since the previous period, for the region (or the filtered selection): the
+    counts, and the commitments that moved a page at a time (the export has them all)."""
     context = _context(request)
     sel, ref = context["sel"], context["ref"]
-    data = dashboard.figures(sel, ref["periods"])
-    context.update({"moved": data["movement"], "countries": movement.by_country(data["movement"])})
+    number = dashboard.page_number(request.GET)
+
+    def build():
+        summary = dashboard.figures(sel, ref["periods"])["movement"]
+        size = movement.PAGE_SIZE
+        listed = movement.page(
+            sel.period,
+            ref["periods"],
+            limit=size,
+            offset=(number - 1) * size,
+            **sel.engine_filters(),
+        )
+        return {
+            **context,
+            "moved": summary,
+            "countries": movement.by_country(listed["rows"]),
+            "pager": dashboard.pager(request.GET, number, summary["count"], size),
+        }
+
+    context["content"] = cached_content(
+        request, "changes", [*sel.key(), number], "reports/_changes_content.html", build
+    )
     return render(request, "reports/changes.html", context)
 
 
@@ -156,7 +281,11 @@ def export(request, panel: str, fmt: str):
     """A panel's figures (or every panel: ``all``, .xlsx only) for the period and filters."""
     context = _context(request)
     sel, ref = context["sel"], context["ref"]
-    data = dashboard.figures(sel, ref["periods"])
+    data = dict(dashboard.figures(sel, ref["periods"]))
+    if panel in ("all", "movement"):  # every commitment that moved (the pages show a page)
+        data["movement"] = movement.page(
+            sel.period, ref["periods"], limit=None, **sel.engine_filters()
+        )
     if panel == "all" and fmt == "xlsx":
         sheets = [exports.panel_table(name, data, sel.period_code) for name in exports.PANELS]
         response = HttpResponse(exports.rows_to_xlsx(sheets), exports.XLSX_CONTENT_TYPE)
@@ -176,6 +305,7 @@ def _report(request):
     return context, sel, narrative.report(sel)
 
 
+@cached_page
 def report(request):
     """The progress report as a printable page (print CSS; charts with tables beside them)."""
     context, sel, rep = _report(request)
@@ -199,7 +329,7 @@ def report(request):
 def report_pdf(request):
     """The same report as a PDF."""
     _context_, sel, rep = _report(request)
-    content = pdf.build(rep, demo=demo_data_present())
+    content = pdf.build(rep, demo=cached_demo_flag())
     response = HttpResponse(content, content_type="application/pdf")
     stem = "-".join(["mirps-report", *map(str, sel.params().values())])
     response["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
@@ -243,10 +373,12 @@ def embed(request, iso3: str | None = None):
                 "full_url": request.build_absolute_uri(full),
                 "low_threshold": low_threshold(),
                 "embed_language": language,
+                "demo": cached_demo_flag(),
             },
         )
 
 
+@cached_page
 def methodology(request):
     """How every figure is computed, in full (each panel's "How is this computed?" links here)."""
     context = _context(request)

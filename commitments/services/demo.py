@@ -61,4 +61,7 @@ def seed_demo() -> int:
 
 
 def demo_data_present() -> bool:
+    """Whether any synthetic demo status is loaded. One query answered from the partial index
+    ``status_update_demo_rows`` (it never scans the table); the public pages cache it with the
+    figures (``reports.cache.cached_demo_flag``)."""
     return StatusUpdate.objects.filter(source=Source.DEMO).exists()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..models import ChangeEvent, ReviewState, Source, StatusUpdate
 from ..permissions import require_secretariat
 from ..signals import announce_figures_changed
-from .audit import log
+from .audit import event
 from .locking import lock_commitments, lock_updates, share_periods
 from .statuses import PeriodLocked
 
@@ -67,21 +67,26 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
                     }
                 )
         now = timezone.now()
-        for row in rows:
-            row.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
-            row.reviewed_by = user
-            row.reviewed_at = now
-            row.review_comment = comment
-            row.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
-            log(
-                user,
-                ChangeEvent.Action.APPROVED if approve else ChangeEvent.Action.RETURNED,
-                route,
-                update=row,
-                old=ReviewState.SUBMITTED,
-                new=row.review_state,
-                comment=comment,
-            )
+        state = ReviewState.APPROVED if approve else ReviewState.RETURNED
+        # One UPDATE and one INSERT for all the rows, whatever their number.
+        StatusUpdate.objects.filter(pk__in=[row.pk for row in rows]).update(
+            review_state=state, reviewed_by=user, reviewed_at=now, review_comment=comment
+        )
+        action = ChangeEvent.Action.APPROVED if approve else ChangeEvent.Action.RETURNED
+        ChangeEvent.objects.bulk_create(
+            [
+                event(
+                    user,
+                    action,
+                    route,
+                    update=row,
+                    old=ReviewState.SUBMITTED,
+                    new=state,
+                    comment=comment,
+                )
+                for row in rows
+            ]
+        )
         if approve:
             announce_figures_changed(StatusUpdate)
     return len(rows)

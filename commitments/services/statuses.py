@@ -19,6 +19,7 @@ from ..models import (
     StatusUpdate,
 )
 from ..permissions import can_record, is_secretariat, require_record
+from ..selectors import newest_in_period, status_as_of
 from ..signals import announce_figures_changed
 from .audit import event
 from .locking import lock_commitments, share_period
@@ -101,12 +102,8 @@ def narrative_too_long_message(length: int) -> Problem:
 
 def current_version(commitment: Commitment, period: ReportingPeriod) -> StatusUpdate | None:
     """The newest row for this commitment in this period, whatever its review state."""
-    return (
-        StatusUpdate.objects.select_related("created_by", "commitment", "period")
-        .filter(commitment=commitment, period=period)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    rows = newest_in_period(period, commitments=[commitment])
+    return rows.select_related("created_by", "commitment", "period").first()
 
 
 def _status_text(update: StatusUpdate | None) -> str:
@@ -161,18 +158,10 @@ def check_changes(changes: list[StatusChange], *, period: ReportingPeriod, user,
         # Lock the commitment rows so concurrent saves of them are serialised, in the order
         # every writer uses (services/locking.py: after the period, before status updates).
         lock_commitments(ids)
-    latest: dict[int, StatusUpdate] = {}
-    for row in (
-        StatusUpdate.objects.filter(commitment_id__in=ids, period=period)
-        .select_related("created_by", "commitment", "period")
-        .order_by("created_at", "id")
-    ):
-        latest[row.commitment_id] = row  # the last one wins: the newest
-    before = dict(
-        Commitment.objects.filter(pk__in=ids)
-        .with_current_status(period)
-        .values_list("pk", "current_status")
-    )
+    newest = newest_in_period(period, commitments=ids)
+    newest = newest.select_related("created_by", "commitment", "period")
+    latest = {row.commitment_id: row for row in newest}
+    before = dict(status_as_of(period, commitments=ids).values_list("commitment_id", "status"))
     seen: set[int] = set()
     for change in changes:
         commitment = change.commitment

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from .. import services
+from .. import selectors, services
 from ..models import Commitment, ReportingPeriod, Source, SpreadsheetUpload, StatusUpdate
 from ..permissions import can_record, is_secretariat
 from .formats import (
@@ -72,29 +72,30 @@ class Newest:
 
 
 def newest_in_period(commitment_ids, period) -> dict[int, Newest]:
-    """commitment id -> its newest row in ``period`` (any review state). One query."""
-    newest: dict[int, Newest] = {}
-    rows = (
-        StatusUpdate.objects.filter(commitment_id__in=list(commitment_ids), period=period)
-        .order_by("created_at", "id")
-        .values_list(
-            "commitment_id", "id", "status", "narrative", "evidence_url",
-            "created_by__username", "created_at",
-        )
+    """commitment id -> its newest row in ``period`` (any review state), from the one
+    definition in ``selectors``. One query."""
+    rows = selectors.newest_in_period(period, commitments=list(commitment_ids)).values_list(
+        "commitment_id", "id", "status", "narrative", "evidence_url",
+        "created_by__username", "created_at",
     )  # fmt: skip
-    for commitment_id, pk, status, narrative, evidence, by, at in rows:
-        when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-        newest[commitment_id] = Newest(pk, status, narrative, evidence, by or "?", when)
-    return newest
+    return {
+        commitment_id: Newest(
+            pk,
+            status,
+            narrative,
+            evidence,
+            by or "?",
+            timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+        )  # fmt: skip
+        for commitment_id, pk, status, narrative, evidence, by, at in rows
+    }
 
 
 def shown_before(commitment_ids, period) -> dict[int, int | None]:
-    """commitment id -> the approved status shown as of ``period`` (None: not reported)."""
-    return dict(
-        Commitment.objects.filter(pk__in=list(commitment_ids))
-        .with_current_status(period)
-        .values_list("pk", "current_status")
-    )
+    """commitment id -> the approved status shown as of ``period`` (absent: not reported),
+    from the one definition in ``selectors``. One query."""
+    rows = selectors.status_as_of(period, commitments=list(commitment_ids))
+    return dict(rows.values_list("commitment_id", "status"))
 
 
 def _rows_of_period(versions: set[int], period) -> dict[int, int]:

@@ -18,8 +18,8 @@ def test_trend_equals_compute_for_every_period(filters, django_assert_num_querie
     load_plans()
     seed_demo()
     periods = list(ReportingPeriod.objects.all())
-    # commitment ids; every approved status row (whatever the number of periods)
-    with django_assert_num_queries(2):
+    # the statuses as of every period, counted, in one query (whatever the number of periods)
+    with django_assert_num_queries(1):
         trend = progress.trend(periods, **filters)
     assert [p.code for p, _stats in trend] == [p.code for p in periods]
     for p, stats in trend:
@@ -80,21 +80,46 @@ def test_movement_up_down_first_and_unchanged():
     report(same, "2024", 2)
     report(silent, "2022", 5)
     periods = list(ReportingPeriod.objects.all())
-    past = progress.history(periods)
-    moved = movement.compare(past, period("2024"))
+    moved = movement.page(period("2024"), periods)
     assert moved["previous"] == "2023"
-    assert [(r["code"], r["from"], r["to"], r["narrative"]) for r in moved["up"]] == [
+    rows = {kind: [r for r in moved["rows"] if r["kind"] == kind] for kind in movement.KINDS}
+    assert [(r["code"], r["from"], r["to"], r["narrative"]) for r in rows["up"]] == [
         (up.code, 1, 3, "Moved forward")
     ]
-    assert [(r["code"], r["from"], r["to"]) for r in moved["down"]] == [(down.code, 4, 2)]
-    assert [(r["code"], r["from"], r["to"], r["narrative"]) for r in moved["first"]] == [
+    assert [(r["code"], r["from"], r["to"]) for r in rows["down"]] == [(down.code, 4, 2)]
+    assert [(r["code"], r["from"], r["to"], r["narrative"]) for r in rows["first"]] == [
         (first.code, None, 0, "First look")
     ]
-    assert moved["count"] == 3
+    assert (moved["up"], moved["down"], moved["first"], moved["count"]) == (1, 1, 1, 3)
+    # the counts of the trend's timeline agree with the list
+    summary = movement.summary(progress.timeline(periods), period("2024"))
+    assert {k: summary[k] for k in ("previous", "up", "down", "first", "count")} == {
+        "previous": "2023",
+        "up": 1,
+        "down": 1,
+        "first": 1,
+        "count": 3,
+    }
     # the first period: everything reported is a first report
-    first_period = movement.compare(past, period("2022"))
+    first_period = movement.page(period("2022"), periods)
     assert first_period["previous"] is None
-    assert [r["code"] for r in first_period["first"]] == [silent.code]
+    assert [r["code"] for r in first_period["rows"] if r["kind"] == "first"] == [silent.code]
+    # a page at a time, the counts always of the whole
+    second = movement.page(period("2024"), periods, limit=2, offset=2)
+    assert [r["code"] for r in second["rows"]] == [first.code] and second["count"] == 3
+
+
+def test_movement_into_a_period_ending_with_the_previous_one_is_empty():
+    b = CountryBuilder("AAA")
+    c = b.commitment()
+    report(c, "2024", 1)
+    report(c, "2024-H2", 3, narrative="Later in the year")  # ends 31 December too
+    periods = list(ReportingPeriod.objects.all())
+    # 2024 (1 Jan-31 Dec) sorts before 2024-H2 (1 Jul-31 Dec): both end the same day
+    assert movement.page(period("2024-H2"), periods)["count"] == 0
+    assert movement.summary(progress.timeline(periods), period("2024-H2"))["count"] == 0
+    # and the status as of 2024 is already the H2 row (as of = every period ended by then)
+    assert progress.compute(period=period("2024")).total.levels[3] == 1
 
 
 def test_movement_on_the_changes_page_per_country_with_narratives(client):
@@ -112,4 +137,4 @@ def test_movement_on_the_changes_page_per_country_with_narratives(client):
     # and the dashboard's counts agree
     ref = dashboard.reference()
     data = dashboard.figures(dashboard.selection({"period": "2024"}, ref), ref["periods"])
-    assert (len(data["movement"]["up"]), len(data["movement"]["first"])) == (1, 1)
+    assert (data["movement"]["up"], data["movement"]["first"]) == (1, 1)

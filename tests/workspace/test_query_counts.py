@@ -1,0 +1,57 @@
+"""The workspace pages and review() cost a fixed number of queries, whatever the number of
+commitments and statuses (an N+1 fails here). Run at two data sizes with the same pins."""
+
+import pytest
+
+from commitments.models import Commitment, ReportingPeriod
+from commitments.services import StatusChange, record_many, review
+from commitments.services.statuses import current_version
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in page first reads the session, the user and the user's permissions (own and
+# through groups): 4 queries; a national team member's pages also read the memberships.
+AUTH = 4
+
+PAGES = [
+    # auth; list counts (total, reported, pending); the page (count, rows); demo flag; the
+    # filters' choices (countries, pillars, focus areas, periods)
+    ("sofia", "/workspace/commitments/", AUTH + 1 + 2 + 1 + 4),
+    # the same and the period of the filter; the status filter is part of those queries
+    ("sofia", "/workspace/commitments/?status=3&period=2024", AUTH + 1 + 1 + 2 + 1 + 4),
+    # auth; the commitment; periods (2: the choices, the default); its newest row in the
+    # period (the version); its history; their audit events; the status shown; demo flag
+    ("sofia", "/workspace/commitments/{code}/", AUTH + 1 + 2 + 1 + 1 + 1 + 1 + 1),
+    # auth; the country; periods (2); commitments with their status and workspace state;
+    # every status row of the country; memberships; demo flag; countries (the menu)
+    ("sofia", "/workspace/countries/GTM/matrix/", AUTH + 1 + 2 + 1 + 1 + 1 + 1 + 1),
+    # auth; submissions awaiting review with commitment, country, period, author; demo flag
+    ("sofia", "/workspace/review/", AUTH + 1 + 1),
+    # auth; memberships; the page (count, rows); demo flag
+    ("gabriel", "/workspace/mine/", AUTH + 1 + 2 + 1),
+]
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_workspace_pages_and_review_cost_constant_queries(
+    client, people, size, django_assert_num_queries
+):
+    period = ReportingPeriod.objects.get(code="2024")
+    commitments = list(Commitment.objects.filter(country__iso3="GTM").order_by("code")[:size])
+    approved = [StatusChange(c, 3, "Approved by the secretariat") for c in commitments]
+    record_many(approved, period=period, user=people["sofia"])
+    submitted = record_many(
+        [StatusChange(c, 4, "Submitted", current_version(c, period).pk) for c in commitments],
+        period=period,
+        user=people["gabriel"],
+    )
+    for who, url, expected in PAGES:
+        client.force_login(people[who])
+        with django_assert_num_queries(expected):
+            response = client.get(url.format(code=commitments[0].code))
+        assert response.status_code == 200, url
+    # review() (the user's permissions are already cached on it): the rows, locked, with
+    # commitment and period; one UPDATE; one INSERT of the audit events; the savepoint and its
+    # release (the test runs in a transaction)
+    with django_assert_num_queries(1 + 1 + 1 + 2):
+        assert review(updates=submitted, user=people["sofia"], approve=True) == size
