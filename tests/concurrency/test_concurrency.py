@@ -186,7 +186,7 @@ def matrix_upload(user, codes, status, period):
     data = build_matrix([Country.objects.get(iso3="GTM")], period, "en", user)
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
-    keys = [key for key, _en, _es in COLUMNS]
+    keys = [column.key for column in COLUMNS]
     for row in sheet.iter_rows(min_row=2):
         if row[0].value in codes:
             row[keys.index("status")].value = status

@@ -50,8 +50,9 @@ def test_workspace_pages_and_review_cost_constant_queries(
         with django_assert_num_queries(expected):
             response = client.get(url.format(code=commitments[0].code))
         assert response.status_code == 200, url
-    # review() (the user's permissions are already cached on it): the rows, locked, with
-    # commitment and period; one UPDATE; one INSERT of the audit events; the savepoint and its
-    # release (the test runs in a transaction)
-    with django_assert_num_queries(1 + 1 + 1 + 2):
+    # review() (the user's permissions are already cached on it), in the lock order of
+    # services/locking.py: the rows' period and commitment ids; the periods (shared lock); the
+    # commitments (locked); the rows (locked); one UPDATE; one INSERT of the audit events; the
+    # savepoint and its release (the test runs in a transaction)
+    with django_assert_num_queries(1 + 1 + 1 + 1 + 1 + 1 + 2):
         assert review(updates=submitted, user=people["sofia"], approve=True) == size
