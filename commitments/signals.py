@@ -13,3 +13,15 @@ def announce_figures_changed(sender=None) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: figures_changed.send(sender=sender))
+
+
+# Sent after a reporting period is opened (once the transaction commits), with ``period``: the
+# notifications app tells the national teams.
+period_opened = Signal()
+
+
+def announce_period_opened(period) -> None:
+    from django.db import transaction
+
+    # robust: a failing listener (e.g. the mail server) is logged, never undoes the opening
+    transaction.on_commit(lambda: period_opened.send_robust(sender=type(period), period=period))

@@ -4,14 +4,20 @@ API, admin, commands) calls these functions, so each rule is enforced in one pla
 * ``statuses``: record statuses (``record_many``/``record_status``), with the rules and the
   optimistic-concurrency check (``check_changes``);
 * ``review``: approve or return submissions;
-* ``periods``: open, lock and unlock reporting periods;
+* ``periods``: open reporting periods, set their deadlines, lock and unlock them;
 * ``plans``: load the national plans from ``fixtures/``;
 * ``demo``: synthetic demo statuses;
 * ``audit``: the ``ChangeEvent`` helper they all use.
 """
 
 from .demo import DEMO_PERIODS, demo_data_present, seed_demo
-from .periods import PERIOD_CODE, open_period, set_period_locked
+from .periods import (
+    PERIOD_CODE,
+    check_deadlines,
+    open_period,
+    set_period_deadlines,
+    set_period_locked,
+)
 from .plans import FIXTURES_DIR, LoadResult, load_plans
 from .review import review
 from .statuses import (
@@ -35,6 +41,7 @@ __all__ = [
     "PeriodLocked",
     "StatusChange",
     "check_changes",
+    "check_deadlines",
     "current_version",
     "demo_data_present",
     "load_plans",
@@ -43,5 +50,6 @@ __all__ = [
     "record_status",
     "review",
     "seed_demo",
+    "set_period_deadlines",
     "set_period_locked",
 ]
