@@ -171,7 +171,7 @@ def export(request):
             c.code,
             c.localized_text,
             STATE_LABELS.get(c.p_state, _("nothing sent")),
-            labels.get(c.p_status, "") if c.p_state == ReviewState.RETURNED else "",
+            f"{c.p_status} · {labels[c.p_status]}" if c.p_state == ReviewState.RETURNED else "",
             (c.p_comment or "") if c.p_state == ReviewState.RETURNED else "",
         ]
         for c in tracker.not_updated(period, ids).select_related("country")

@@ -4,7 +4,6 @@ the right people, in their language, with working links, and never twice."""
 import datetime as dt
 import re
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -39,7 +38,10 @@ def test_reminders_go_to_the_right_people_once_in_their_language(
     # Given the period was opened 10 days ago (17 days before its deadline): teams were told.
     cycle.run(now=now - dt.timedelta(days=10))
     opened = {_subject(m) for _s, _r, m in smtp.received}
-    assert opened == {"[MIRPS] Reporting period 2025 is open", "[MIRPS] El período de reporte 2025 está abierto"}
+    assert opened == {
+        "[MIRPS] Reporting period 2025 is open",
+        "[MIRPS] El período de reporte 2025 está abierto",
+    }
     assert len(smtp.received) == 3  # gabriel, belinda, hugo; olga has no address
     # and Guatemala has since submitted one commitment.
     record_status(
