@@ -59,6 +59,6 @@ def deadline_phrase(period, today=None):
         return ngettext("deadline in %(n)d day", "deadline in %(n)d days", days) % {"n": days}
     if days == 0:
         return _("deadline today")
-    return ngettext(
-        "deadline passed %(n)d day ago", "deadline passed %(n)d days ago", -days
-    ) % {"n": -days}
+    return ngettext("deadline passed %(n)d day ago", "deadline passed %(n)d days ago", -days) % {
+        "n": -days
+    }
