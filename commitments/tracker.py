@@ -39,16 +39,14 @@ def _newest_in(period: ReportingPeriod) -> QuerySet:
 
 def with_period_state(queryset: QuerySet, period: ReportingPeriod) -> QuerySet:
     """Commitments annotated with ``p_state`` (review state of their newest row in ``period``,
-    None if nothing was sent), ``p_late``, ``p_status``, ``p_update`` (that row's id),
-    ``p_comment`` (the secretariat's comment on it) and ``p_at`` (when it was recorded)."""
+    None if nothing was sent), ``p_late``, ``p_status`` and ``p_comment`` (the secretariat's
+    comment on that row)."""
     newest = _newest_in(period)
     return queryset.annotate(
         p_state=Subquery(newest.values("review_state")[:1]),
         p_late=Subquery(newest.values("late")[:1]),
         p_status=Subquery(newest.values("status")[:1]),
-        p_update=Subquery(newest.values("id")[:1]),
         p_comment=Subquery(newest.values("review_comment")[:1]),
-        p_at=Subquery(newest.values("created_at")[:1]),
     )
 
 

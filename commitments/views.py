@@ -76,7 +76,7 @@ def commitment_list(request):
     queryset = selectors.workspace_list(filters, period)
     counts = selectors.list_counts(queryset)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    # the filter form's period choices are loaded anyway; the stale flag reuses them
+    # every period (one query): which ones are stale as seen from the one shown
     periods = list(form.fields["period"].queryset)
     query = request.GET.copy()
     query.pop("page", None)

@@ -54,6 +54,7 @@ RETURNED_SWEEP = timedelta(days=7)  # returned submissions checked for a missing
 APPROVED_LOOKBACK = timedelta(days=7)  # first approved digest: approvals this recent
 MAX_ATTEMPTS = 3  # a failed e-mail is retried by the next runs, up to this many attempts
 STUCK_AFTER = timedelta(minutes=30)  # a "being sent" e-mail older than this was interrupted
+TOO_OLD = timedelta(days=3)  # an e-mail that could not go out by then is dropped (it is stale)
 ENGLISH_COUNTRIES = frozenset({"BLZ"})  # Belize works in English; the others in Spanish
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -545,7 +546,12 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
     queryset = Notification.objects.filter(waiting).select_related("recipient")
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
-    candidates = list(queryset.order_by("pk"))
+    # "7 days left" sent a week late would mislead: what the mail server kept from going out
+    # for days stays in the inbox only, and the record says so.
+    queryset.filter(created_at__lt=now - TOO_OLD).update(
+        email_state=EmailState.SKIPPED, email_note="not sent in time: dropped after 3 days"
+    )
+    candidates = list(queryset.filter(created_at__gte=now - TOO_OLD).order_by("pk"))
     if not candidates:
         return 0, 0
     sent = failed = 0

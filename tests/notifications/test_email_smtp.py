@@ -144,3 +144,19 @@ def test_a_returned_submission_is_emailed_at_once_with_a_link_to_the_filled_form
     assert subjects.count("[MIRPS] Devuelto: GTM-PRO-02 (2025)") == 1
     assert "[MIRPS] El período de reporte 2025 está abierto" in subjects
     assert Notification.objects.filter(recipient=gabriel, kind="returned").count() == 1
+
+
+def test_an_email_the_server_refused_is_sent_by_the_next_run(cast, period, smtp, settings):
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens there: the mail server is "down"
+    summary = cycle.run()
+    # gabriel, belinda, hugo: period opened; sofia: seven countries silent 7 days before
+    assert (summary.sent, summary.failed) == (0, 10)
+    failed = Notification.objects.get(recipient=cast["gabriel"])
+    assert failed.email_state == EmailState.FAILED and "connection" in failed.email_note
+    settings.EMAIL_PORT = working_port
+    assert cycle.run().sent == 10
+    assert cycle.run().sent == 0
+    assert [_subject(m) for m in smtp.to("gabriel@example.org")] == [
+        "[MIRPS] El período de reporte 2025 está abierto"
+    ]

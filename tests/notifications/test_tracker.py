@@ -112,8 +112,8 @@ def test_the_tracker_counts_what_the_database_holds(reporting, django_assert_num
 @pytest.mark.parametrize(
     "language, guatemala, honduras, deadline",
     [
-        ("en", "5 of 30 (16%)", "2 of 43 (4%)", "deadline passed 1 day ago"),
-        ("es", "5 de 30 (16%)", "2 de 43 (4%)", "venció hace 1 día"),
+        ("en", "5 of 30 (16%)", "2 of 43 (4%)", "passed 1 day ago: late statuses are accepted"),
+        ("es", "5 de 30 (16%)", "2 de 43 (4%)", "venció hace 1 día: los estados tardíos se"),
     ],
 )
 def test_the_secretariat_lands_on_the_tracker_in_either_language(
