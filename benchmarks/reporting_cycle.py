@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mirps.settings")
 os.environ.setdefault("DJANGO_DEV", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("DEBUG", "0")  # queries are counted only where the benchmark asks
 TMP = tempfile.mkdtemp(prefix="mirps-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
 
@@ -169,11 +170,12 @@ def main():
         from django.contrib.auth import get_user_model
 
         client.force_login(get_user_model().objects.get(username=username))
-        client.get("/workspace/")
+        assert client.get("/workspace/").status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get("/workspace/")
+        count = len(queries)
         took = median_ms(lambda c=client: c.get("/workspace/"))
-        print(f"start page ({username:6}):        {took:8.1f} ms, {len(queries)} queries")
+        print(f"start page ({username:6}):        {took:8.1f} ms, {count} queries")
 
     # Everyone was told the period opened 10 days ago; the 7-day reminders are due now.
     today = timezone.localdate()
@@ -182,14 +184,29 @@ def main():
     from notifications import cycle
 
     cycle.run(now=timezone.now() - dt.timedelta(days=10))
+    profile = os.environ.get("PROFILE")
     for label in ["send_reminders (due)", "send_reminders (again)"]:
         before = Notification.objects.count()
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            call_command("send_reminders", stdout=open(os.devnull, "w"))
+            if profile:
+                import cProfile
+
+                cProfile.runctx(
+                    "call_command('send_reminders', stdout=open(os.devnull, 'w'))",
+                    globals(),
+                    {"call_command": call_command, "os": os},
+                    sort="cumtime",
+                )
+                profile = None
+            else:
+                call_command("send_reminders", stdout=open(os.devnull, "w"))
             took = (time.perf_counter() - start) * 1000
         made = Notification.objects.count() - before
         print(f"{label:28} {took:8.1f} ms, {made} notifications, {len(queries)} queries")
+        if os.environ.get("SLOWEST"):
+            slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+            print(f"    slowest query {slowest['time']} s: {slowest['sql'][:300]}")
 
 
 if __name__ == "__main__":

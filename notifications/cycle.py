@@ -35,7 +35,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Count, F, Max, Min, Q
+from django.db import transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -110,19 +111,23 @@ def team_members(country_ids=None) -> dict[int, tuple]:
 
 def secretariat_users() -> list:
     """Active secretariat staff (the review permission, through a group or directly, or a
-    superuser: ``commitments.permissions.is_secretariat`` in one query)."""
-    has = Q(is_superuser=True)
-    has |= Q(groups__permissions__codename="review_statusupdate") & Q(
-        groups__permissions__content_type__app_label="commitments"
+    superuser: ``commitments.permissions.is_secretariat`` in one query). Exists() rather than
+    joins: OR-ed joins over groups and permissions multiply rows and need a slow DISTINCT."""
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()  # noqa: N806
+    review = Permission.objects.filter(
+        codename="review_statusupdate", content_type__app_label="commitments"
     )
-    has |= Q(user_permissions__codename="review_statusupdate") & Q(
-        user_permissions__content_type__app_label="commitments"
+    in_group = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group__permissions__in=review
+    )
+    directly = User.user_permissions.through.objects.filter(
+        user=OuterRef("pk"), permission__in=review
     )
     return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(has)
-        .distinct()
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Exists(in_group) | Exists(directly))
         .select_related("notification_preference")
         .order_by("pk")
     )
@@ -245,7 +250,8 @@ def period_notices(period: ReportingPeriod, now: datetime, *, only_opened=False)
         thresholds = [d for d in settings.NOTIFICATIONS_REMINDER_DAYS if d >= days_left]
         due = min(thresholds) if thresholds else None
     passed = days_left < 0
-    if due is not None or passed:
+    key = f"deadline:{code}" if passed else f"reminder:{code}:{due}"
+    if (due is not None or passed) and any((user_id, key) not in told for user_id in members):
         missing: dict[int, list[dict]] = {}
         rows = tracker.not_updated(period, progress.keys()).values(
             "country_id", "code", "text", "text_es", "p_state"
@@ -273,9 +279,9 @@ def period_notices(period: ReportingPeriod, now: datetime, *, only_opened=False)
             if not any(c["missing_count"] for c in mine):
                 continue  # everything updated: nothing to remind
             if passed:
-                key, kind = f"deadline:{code}", Kind.DEADLINE_PASSED
+                kind = Kind.DEADLINE_PASSED
             else:
-                key, kind = f"reminder:{code}:{due}", Kind.REMINDER
+                kind = Kind.REMINDER
                 opened_at = told.get((user_id, opened_key))
                 if opened_at is not None:
                     notice = (period.submission_deadline - timezone.localdate(opened_at)).days
@@ -307,8 +313,8 @@ def period_notices(period: ReportingPeriod, now: datetime, *, only_opened=False)
         if silent:
             for user in secretariat_users():
                 for row in silent:
-                    key = f"silent:{code}:{row.country.iso3}"
-                    if (user.pk, key) in told:
+                    silent_key = f"silent:{code}:{row.country.iso3}"
+                    if (user.pk, silent_key) in told:
                         continue
                     data = {
                         "period": code,
@@ -320,7 +326,7 @@ def period_notices(period: ReportingPeriod, now: datetime, *, only_opened=False)
                         _make(
                             user,
                             Kind.COUNTRY_SILENT,
-                            key,
+                            silent_key,
                             data,
                             language=language_for(user),
                             now=now,
@@ -536,8 +542,9 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
 
 def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
     """E-mail the notifications waiting to go (those in ``ids`` only, if given): pending ones,
-    failed ones with attempts left, and ones a crashed run left "being sent". Each is claimed
-    by a conditional update first, so two runs never send the same one. Returns (sent, failed).
+    failed ones with attempts left, and ones a crashed run left "being sent" (at least once
+    then: the one in flight at the crash may go twice). Each is claimed by a conditional update
+    first, so two runs never send the same one. Returns (sent, failed).
     """
     now = now or timezone.now()
     waiting = Q(email_state=EmailState.PENDING)
@@ -564,9 +571,12 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
         )
         log.warning("notifications: cannot reach the mail server: %s", exc)
         return 0, len(candidates)
-    try:
+    # Claim them all first, in one transaction (one commit, not one per e-mail): a conditional
+    # update per row, so a concurrent run claims none of ours and we claim none of its.
+    claimed = []
+    with transaction.atomic():
         for notification in candidates:
-            claimed = Notification.objects.filter(
+            if Notification.objects.filter(
                 pk=notification.pk,
                 email_state=notification.email_state,
                 email_attempts=notification.email_attempts,
@@ -574,9 +584,10 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
                 email_state=EmailState.SENDING,
                 emailed_at=now,
                 email_attempts=notification.email_attempts + 1,
-            )
-            if not claimed:
-                continue  # another run took it
+            ):
+                claimed.append(notification)
+    try:
+        for notification in claimed:
             try:
                 email = render_email(notification)
                 email.connection = connection
@@ -588,6 +599,7 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
                 )
                 log.warning("notifications: e-mail %s failed: %s", notification.pk, exc)
             else:
+                # recorded at once, so a crash later in the run cannot send this one again
                 sent += 1
                 Notification.objects.filter(pk=notification.pk).update(
                     email_state=EmailState.SENT, emailed_at=timezone.now(), email_note=""
