@@ -32,6 +32,10 @@ class StatusForm(forms.Form):
         help_text=_("PDF, image or office document, up to 10 MB."),
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Shown when the form is pre-filled from a returned submission that had a file.
+    keep_evidence = forms.BooleanField(
+        label=_("Keep the evidence file you sent before"), required=False
+    )
 
     MAX_FILE = 10 * 1024 * 1024
     ALLOWED_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".odt", ".ods", ".txt")
@@ -144,6 +148,31 @@ class OpenPeriodForm(forms.Form):
         label=_("New period"),
         max_length=7,
         help_text=_("A year (2026) or a half year (2026-H1)."),
+    )
+    submission_deadline = forms.DateField(
+        label=_("Submission deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("National teams are reminded before it; later statuses are marked late."),
+    )
+    review_deadline = forms.DateField(
+        label=_("Review deadline (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DeadlinesForm(forms.Form):
+    """Set or change the deadlines of an existing period (empty clears them)."""
+
+    submission_deadline = forms.DateField(
+        label=_("Submission deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    review_deadline = forms.DateField(
+        label=_("Review deadline (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 

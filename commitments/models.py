@@ -6,10 +6,13 @@ QuerySet methods for the reads every other part shares (``Commitment.objects.wit
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, FilteredRelation, Q, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
@@ -327,6 +330,21 @@ class ReportingPeriod(models.Model):
     locked = models.BooleanField(
         _("locked"), default=False, help_text=_("A locked period refuses any change.")
     )
+    # The reporting calendar, set by the secretariat when it opens the period (None: not set,
+    # and then nobody is reminded). Statuses recorded after the submission deadline are still
+    # accepted, and marked late.
+    submission_deadline = models.DateField(
+        _("submission deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Last day for national teams to submit their statuses."),
+    )
+    review_deadline = models.DateField(
+        _("review deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: last day for the secretariat to review the submissions."),
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -343,10 +361,37 @@ class ReportingPeriod(models.Model):
                 | Q(kind="midyear", code__regex=r"^[0-9]{4}-H[12]$"),
                 name="period_code_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=Q(submission_deadline__isnull=True)
+                | Q(submission_deadline__gte=models.F("start_date")),
+                name="period_deadline_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_deadline__isnull=True)
+                | Q(
+                    submission_deadline__isnull=False,
+                    review_deadline__gte=models.F("submission_deadline"),
+                ),
+                name="period_review_after_submission_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def days_left(self, today: date | None = None) -> int | None:
+        """Days from ``today`` to the submission deadline (0 on the day, negative after it;
+        None when no deadline is set)."""
+        if self.submission_deadline is None:
+            return None
+        return (self.submission_deadline - (today or timezone.localdate())).days
+
+    def is_late(self, when=None) -> bool:
+        """Whether a status recorded at ``when`` (a datetime; now if None) is late: on a day
+        after the submission deadline."""
+        if self.submission_deadline is None:
+            return False
+        return timezone.localdate(when) > self.submission_deadline
 
 
 class Source(models.TextChoices):
@@ -455,6 +500,8 @@ class StatusUpdate(models.Model):
     review_comment = models.TextField(
         _("review comment"), blank=True, max_length=REVIEW_COMMENT_MAX_LENGTH
     )
+    # Recorded after the period's submission deadline (set by record_many; accepted anyway).
+    late = models.BooleanField(_("late"), default=False)
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -519,6 +566,7 @@ class ChangeEvent(models.Model):
         PERIOD_EDITED = "period_edited", _("Period dates changed")
         PILLAR_EDITED = "pillar_edited", _("Pillar edited")
         COMMITMENT_EDITED = "commitment_edited", _("Commitment edited")
+        PERIOD_DEADLINES = "period_deadlines", _("Period deadlines set")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -19,6 +19,8 @@ SECRETARIAT_PERMISSIONS = [
     ("auth", "add_user"),
     ("auth", "change_user"),
     ("auth", "view_user"),
+    # the record of every notification sent (read only in the admin)
+    ("notifications", "view_notification"),
 ]
 
 

@@ -13,3 +13,33 @@ def announce_figures_changed(sender=None) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: figures_changed.send(sender=sender))
+
+
+# Sent after a reporting period is opened (once the transaction commits), with ``period``: the
+# notifications app tells the national teams.
+period_opened = Signal()
+
+
+def announce_period_opened(period) -> None:
+    from django.db import transaction
+
+    # robust: a failing listener (e.g. the mail server) is logged, never undoes the opening
+    transaction.on_commit(lambda: period_opened.send_robust(sender=type(period), period=period))
+
+
+# Sent after submissions are reviewed (once the transaction commits), with ``update_ids`` (the
+# status updates reviewed), ``approved`` (True: approved; False: returned) and ``comment``: the
+# notifications app tells the national teams whose submission was returned.
+submissions_reviewed = Signal()
+
+
+def announce_submissions_reviewed(update_ids, *, approved: bool, comment: str) -> None:
+    from django.db import transaction
+
+    ids = list(update_ids)
+    # robust: a failing listener (e.g. the mail server) is logged, never undoes the review
+    transaction.on_commit(
+        lambda: submissions_reviewed.send_robust(
+            sender=None, update_ids=ids, approved=approved, comment=comment
+        )
+    )

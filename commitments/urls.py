@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views, views_spreadsheets
+from . import views, views_spreadsheets, views_tracker
 
 urlpatterns = [
-    path("", views.workspace_home, name="workspace"),
+    path("", views_tracker.start, name="workspace"),
+    path("tracker.xlsx", views_tracker.export, name="tracker-export"),
+    path("tracker/<str:iso3>/", views_tracker.country, name="tracker-country"),
     path("commitments/", views.commitment_list, name="workspace-commitments"),
     path("commitments/<str:code>/", views.commitment_detail, name="workspace-commitment"),
     path("countries/<str:iso3>/matrix/", views.country_matrix, name="country-matrix"),
@@ -11,6 +13,7 @@ urlpatterns = [
     path("mine/", views.my_submissions, name="my-submissions"),
     path("periods/", views.periods_page, name="periods"),
     path("periods/<str:code>/lock/", views.period_lock, name="period-lock"),
+    path("periods/<str:code>/deadlines/", views.period_deadlines, name="period-deadlines"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("spreadsheets/", views_spreadsheets.spreadsheets, name="spreadsheets"),
     path("spreadsheets/matrix.xlsx", views_spreadsheets.download_matrix, name="matrix-download"),

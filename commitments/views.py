@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from countries.models import Country
 from . import selectors, services
 from .forms import (
     CommitmentFilterForm,
+    DeadlinesForm,
     MatrixFormSet,
     OpenPeriodForm,
     ReviewForm,
@@ -29,6 +31,7 @@ from .models import (
     ChangeEvent,
     Commitment,
     ReportingPeriod,
+    ReviewState,
     Source,
     StatusUpdate,
     status_legend,
@@ -40,6 +43,7 @@ from .permissions import (
     is_secretariat,
     member_country_ids,
 )
+from .tracker import stale_period_codes
 
 
 def workspace_view(view):
@@ -71,15 +75,6 @@ def _default_period() -> ReportingPeriod | None:
 
 
 @workspace_view
-def workspace_home(request):
-    own = member_country_ids(request.user)
-    if not is_secretariat(request.user) and len(own) == 1:
-        country = Country.objects.get(pk=next(iter(own)))
-        return redirect("country-matrix", iso3=country.iso3)
-    return redirect("workspace-commitments")
-
-
-@workspace_view
 def commitment_list(request):
     form = CommitmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -87,6 +82,8 @@ def commitment_list(request):
     queryset = selectors.workspace_list(filters, period, request.user)
     counts = selectors.list_counts(queryset)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # every period (one query): which ones are stale as seen from the one shown
+    periods = list(form.fields["period"].queryset)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -99,6 +96,7 @@ def commitment_list(request):
             "period": period,
             "query": query.urlencode(),
             "levels": status_legend(),
+            "stale": stale_period_codes(periods, period),
         },
     )
 
@@ -113,15 +111,32 @@ def commitment_detail(request, code):
     period = period or _default_period() or (periods[-1] if periods else None)
     may_record = can_record(request.user, commitment.country_id)
     current = services.current_version(commitment, period) if period else None
+    returned = current if current and current.review_state == ReviewState.RETURNED else None
     form = None
     if may_record and period is not None and not period.locked:
         initial = {"base_version": current.pk if current else 0}
         if current is not None:
             initial["status"] = current.status
+        if returned is not None:
+            # Returned: the form holds what was sent (status, narrative, evidence), so the
+            # team corrects it rather than retyping it.
+            initial.update(
+                narrative=returned.narrative,
+                evidence_url=returned.evidence_url,
+                keep_evidence=bool(returned.evidence_file),
+            )
         if request.method == "POST":
             form = StatusForm(request.POST, request.FILES, initial=initial)
             if form.is_valid():
                 data = form.cleaned_data
+                evidence_file = data["evidence_file"]
+                if (
+                    not evidence_file
+                    and data.get("keep_evidence")
+                    and returned is not None
+                    and returned.evidence_file
+                ):
+                    evidence_file = returned.evidence_file.name  # the same stored file
                 try:
                     services.record_status(
                         commitment=commitment,
@@ -129,7 +144,7 @@ def commitment_detail(request, code):
                         status=data["status"],
                         narrative=data["narrative"],
                         evidence_url=data["evidence_url"],
-                        evidence_file=data["evidence_file"],
+                        evidence_file=evidence_file,
                         user=request.user,
                         source=Source.WEB,
                         base_version=data["base_version"],
@@ -176,8 +191,13 @@ def commitment_detail(request, code):
             "may_record": may_record,
             "may_read_unpublished": can_read_unpublished(request.user, commitment.country_id),
             "current": current,
+            "returned": returned,
+            "returned_file": returned.evidence_file.name.rsplit("/", 1)[-1]
+            if returned and returned.evidence_file
+            else "",
             "shown": shown,
             "history": history,
+            "stale": stale_period_codes(periods, period),
         },
     )
 
@@ -280,6 +300,7 @@ def country_matrix(request, iso3):
             "formset": formset,
             "table": table,
             "own": country.pk in member_country_ids(request.user),
+            "stale": stale_period_codes(periods, period),
         },
     )
 
@@ -327,14 +348,57 @@ def periods_page(request):
     form = OpenPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = services.open_period(code=form.cleaned_data["code"], user=request.user)
+            period = services.open_period(
+                code=form.cleaned_data["code"],
+                user=request.user,
+                submission_deadline=form.cleaned_data["submission_deadline"],
+                review_deadline=form.cleaned_data["review_deadline"],
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Period %(code)s opened.") % {"code": period.code})
             return redirect("periods")
-    periods = ReportingPeriod.objects.order_by("-end_date", "-start_date")
-    return render(request, "commitments/periods.html", {"periods": periods, "form": form})
+    periods = [
+        (p, DeadlinesForm(initial=_deadlines(p), prefix=p.code))
+        for p in ReportingPeriod.objects.order_by("-end_date", "-start_date")
+    ]
+    return render(
+        request,
+        "commitments/periods.html",
+        {"periods": periods, "form": form, "today": timezone.localdate()},
+    )
+
+
+def _deadlines(period):
+    return {
+        "submission_deadline": period.submission_deadline,
+        "review_deadline": period.review_deadline,
+    }
+
+
+@require_POST
+@secretariat_view
+def period_deadlines(request, code):
+    """Set or change a period's deadlines (from the periods page)."""
+    period = get_object_or_404(ReportingPeriod, code=code)
+    form = DeadlinesForm(request.POST, prefix=period.code)
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("periods")
+    try:
+        services.set_period_deadlines(
+            period=period,
+            submission_deadline=form.cleaned_data["submission_deadline"],
+            review_deadline=form.cleaned_data["review_deadline"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Deadlines of %(code)s saved.") % {"code": period.code})
+    return redirect("periods")
 
 
 @workspace_view

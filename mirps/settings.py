@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "countries",
     "commitments",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.context_processors.roles",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -307,6 +309,27 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# The reporting cycle's notifications (notifications/cycle.py, `manage.py send_reminders`).
+# SITE_URL makes the links in e-mails absolute (default: https:// and the first ALLOWED_HOSTS).
+_site_default = "http://127.0.0.1:8000" if DEV else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+SITE_URL = os.environ.get("SITE_URL", "").strip() or _site_default
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
+try:
+    NOTIFICATIONS_REMINDER_DAYS = sorted(
+        {int(d) for d in env_list("NOTIFICATIONS_REMINDER_DAYS", ["14", "7", "1"])}, reverse=True
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_REMINDER_DAYS must be whole numbers of days, e.g. 14,7,1"
+    ) from exc
+if any(d < 0 for d in NOTIFICATIONS_REMINDER_DAYS):
+    raise ImproperlyConfigured("NOTIFICATIONS_REMINDER_DAYS cannot be negative")
+NOTIFICATIONS_SILENT_DAYS = env_int("NOTIFICATIONS_SILENT_DAYS", 7)
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+if not 0 <= NOTIFICATIONS_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be an hour from 0 to 23")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace"

@@ -4,7 +4,7 @@ API, admin, commands) calls these functions, so each rule is enforced in one pla
 * ``statuses``: record statuses (``record_many``/``record_status``), with the rules and the
   optimistic-concurrency check (``check_changes``);
 * ``review``: approve or return submissions;
-* ``periods``: open, lock, unlock and move reporting periods;
+* ``periods``: open reporting periods, set their deadlines, lock, unlock and move them;
 * ``plans``: load the national plans from ``fixtures/``; edit a pillar or a commitment's
   classification;
 * ``demo``: synthetic demo statuses;
@@ -20,9 +20,11 @@ period's lock flag only after holding its row, so nothing lands after a period i
 from .demo import DEMO_PERIODS, demo_data_present, seed_demo
 from .periods import (
     PERIOD_CODE,
+    check_deadlines,
     edit_period,
     open_period,
     period_edit_problems,
+    set_period_deadlines,
     set_period_locked,
 )
 from .plans import (
@@ -58,6 +60,7 @@ __all__ = [
     "PeriodLocked",
     "StatusChange",
     "check_changes",
+    "check_deadlines",
     "current_version",
     "demo_data_present",
     "edit_commitment",
@@ -70,5 +73,6 @@ __all__ = [
     "record_status",
     "review",
     "seed_demo",
+    "set_period_deadlines",
     "set_period_locked",
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ChangeEvent, ReviewState, Source, StatusUpdate
 from ..permissions import require_secretariat
-from ..signals import announce_figures_changed
+from ..signals import announce_figures_changed, announce_submissions_reviewed
 from .audit import event
 from .locking import lock_commitments, lock_updates, share_periods
 from .statuses import PeriodLocked
@@ -89,4 +89,5 @@ def review(*, updates, user, approve: bool, comment: str = "", route: str = Sour
         )
         if approve:
             announce_figures_changed(StatusUpdate)
+        announce_submissions_reviewed([row.pk for row in rows], approved=approve, comment=comment)
     return len(rows)

@@ -255,6 +255,8 @@ def record_many(
                     review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
                     reviewed_by_id=author.pk if approved and author else None,
                     reviewed_at=now if approved else None,
+                    # Reporting cycle (issue 12): after the deadline, accepted but marked late.
+                    late=period.is_late(now),
                 )
                 for change in changes
             ],

@@ -41,6 +41,9 @@ def test_submit_in_matrix_then_approve_then_public_figure_changes(
     # Gabriel, Guatemala's team, records two statuses in the matrix and saves them together.
     team = chromium.new_context(viewport=DESKTOP, locale="en-GB").new_page()
     sign_in(team, base, "gabriel", "pw-Gabriel-2024")
+    assert team.url == f"{base}/workspace/"  # the reporting tracker, their start page
+    team.get_by_role("link", name="Open the matrix").click()
+    team.wait_for_load_state()
     assert "/workspace/countries/GTM/matrix/" in team.url
     team.select_option("#id_form-0-status", "3")
     team.fill("#id_form-0-narrative", "Directorate staffed with 12 officers")

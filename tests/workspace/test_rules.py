@@ -349,12 +349,14 @@ def test_locked_period_refuses_changes_with_a_clear_message(client, people):
 
 def test_secretariat_opens_and_locks_periods_on_the_page(client, people):
     client.force_login(people["sofia"])
-    assert client.post(reverse("periods"), {"code": "2025-H1"}).status_code == 302
+    opening = {"code": "2025-H1", "submission_deadline": "2025-07-31"}
+    assert client.post(reverse("periods"), opening).status_code == 302
     period = ReportingPeriod.objects.get(code="2025-H1")
     assert (period.kind, str(period.end_date)) == ("midyear", "2025-06-30")
-    again = client.post(reverse("periods"), {"code": "2025-H1"})
+    assert str(period.submission_deadline) == "2025-07-31"
+    again = client.post(reverse("periods"), opening)
     assert "already exists" in again.content.decode()
-    bad = client.post(reverse("periods"), {"code": "soon"})
+    bad = client.post(reverse("periods"), {"code": "soon", "submission_deadline": "2025-07-31"})
     assert "Use a year" in bad.content.decode()
     client.post(reverse("period-lock", kwargs={"code": "2025-H1"}), {"locked": "1"})
     assert ReportingPeriod.objects.get(code="2025-H1").locked
@@ -389,9 +391,10 @@ def test_workspace_pages_query_counts_do_not_grow(
             commitment=commitment, period=_p(), status=2, narrative="n", user=people["gabriel"]
         )
     client.force_login(people["sofia"])
-    # session, user, user perms (x2), list counts, list page, demo flag, and the filter form's
+    # session, user, user perms (x2), list counts, list page, demo flag, the menu's counts
+    # (unread, returned, waiting: one query), periods (the stale flag), and the filter form's
     # choices (countries, pillars, focus areas, periods)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(reverse("workspace-commitments"))
     # session, user, perms, periods, commitments with state, all status rows, countries, ...
     with django_assert_max_num_queries(12):
