@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "axes",
     "countries",
     "commitments",
+    # context beside the commitments (issue 13): country indicators, funding
+    "indicators",
+    "funding",
     "reports",
 ]
 
