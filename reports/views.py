@@ -16,8 +16,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commitments.models import Commitment
 from commitments.services import demo_data_present
+from funding.selectors import country_funding
+from indicators.selectors import commitment_indicators, country_indicators
 
 from . import dashboard, exports, movement, narrative, pdf, progress
+from .cache import cached
 
 
 def _context(request, country: str | None = None) -> dict:
@@ -76,7 +79,19 @@ def country(request, iso3: str):
             + (f"?period={sel.period_code}" if sel.period_code else ""),
         }
     )
+    context.update(context_panels(sel.country))
     return render(request, "reports/country.html", context)
+
+
+def context_panels(iso3: str) -> dict:
+    """Indicators and funding beside a country's commitments (issue 13), cached like the
+    figures (the indicators and funding services announce figures_changed). Cold: 1 query for
+    the indicators, 2 for funding when the country has none recorded (6 when it has)."""
+
+    def build():
+        return {"indicator_rows": country_indicators(iso3), "funding": country_funding(iso3)}
+
+    return cached("country-context", [dashboard.lang(), iso3], build)
 
 
 STATUS_CHOICES = ["5", "4", "3", "2", "1", "0", "not_reported", "reported"]
@@ -124,6 +139,8 @@ def commitment_detail(request, code: str):
             "c": commitment,
             "history": history,
             "current": history[-1] if history else None,
+            # linked indicators' approved values over time (issue 13): 1 query, 2 with links
+            "linked_indicators": commitment_indicators(commitment),
         },
     )
 
@@ -156,9 +173,12 @@ def export(request, panel: str, fmt: str):
     """A panel's figures (or every panel: ``all``, .xlsx only) for the period and filters."""
     context = _context(request)
     sel, ref = context["sel"], context["ref"]
+    if panel in exports.CONTEXT_TABLES:  # indicators, funding (issue 13): no progress figures
+        return _table_response(exports.CONTEXT_TABLES[panel](sel.country), fmt, sel, panel)
     data = dashboard.figures(sel, ref["periods"])
     if panel == "all" and fmt == "xlsx":
         sheets = [exports.panel_table(name, data, sel.period_code) for name in exports.PANELS]
+        sheets += [table(sel.country) for table in exports.CONTEXT_TABLES.values()]
         response = HttpResponse(exports.rows_to_xlsx(sheets), exports.XLSX_CONTENT_TYPE)
         stem = "-".join(["mirps", "dashboard", *map(str, sel.params().values())])
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'

@@ -91,15 +91,18 @@ def test_figures_are_per_language(client, demo):
         ("/", 21, 1),
         # reference (5); country; plan; by pillar (2); by focus area (2); history (2); moved
         # commitments; commitments with status; data quality (plan queryset, plans, stated
-        # counts, loaded counts); demo flag
-        ("/countries/GTM/", 5 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 4 + 1, 1),
+        # counts, loaded counts); demo flag; indicators and funding panels (issue 13: the
+        # country's approved indicator values; its funding lines' sums, none here; the latest
+        # quantification)
+        ("/countries/GTM/", 5 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 4 + 1 + 3, 1),
         # reference (5); the commitments with their status; demo flag
         ("/commitments/?country=GTM&status=3", 5 + 1 + 1, 1 + 1),
-        # the commitment; its approved history; demo flag
-        ("/commitments/GTM-HEA-01/", 3, 3),
+        # the commitment; its approved history; its indicator links (none); demo flag
+        ("/commitments/GTM-HEA-01/", 4, 4),
         # reference (5); figures (12); demo flag
         ("/changes/", 5 + 12 + 1, 1),
-        ("/report/", 5 + 12 + 1, 1),
+        # ... and the funding sentence (issue 13: the latest quantification, none loaded here)
+        ("/report/", 5 + 12 + 1 + 1, 1),
         ("/embed/GTM/", 5 + 12 + 1, 1),
     ],
 )
