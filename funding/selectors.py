@@ -131,6 +131,8 @@ def reconciliation(quantification: Quantification, sums: dict) -> dict:
     return {
         "stated": stated,
         "lines": sums,
+        # the two rows under the lines' table, labelled in the active language
+        "rows": [(str(_("Sum of the lines")), sums), (str(_("Stated total")), stated)],
         "requirement_difference": sums["requirement"] - stated["requirement"],
         "gap_difference": sums["gap"] - stated["gap"],
         "funded_difference": sums["funded"] - stated["funded"],

@@ -35,3 +35,9 @@ def printed(text: str) -> str:
     """Source text as printed: the extraction's markdown escape of the dollar sign (\\$) and
     its line breaks left out (the stored quote keeps them)."""
     return " ".join((text or "").replace("\\$", "$").split())
+
+
+@register.filter
+def absolute(value):
+    """|value| (for "fall short by …")."""
+    return abs(value) if value not in (None, "") else value

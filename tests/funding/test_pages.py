@@ -59,12 +59,15 @@ def test_regional_page_shows_lines_reconciliation_and_lost_labels(context_data):
     page = text(Client(HTTP_ACCEPT_LANGUAGE="en").get("/funding/"))
     assert "USD 63,152,181" in page and "USD 54,479,442" in page
     assert page.count("label not legible in the source") == 4
-    assert "Social protecti[on]" in page and "printed cut off as “Social protecti”" in page
+    assert (
+        "Social protecti[on]" in page
+        and "printed cut off as “Social protecti”: the completion is ours" in page
+    )
     assert "printed “16.494.551”, with dots between thousands" in page and "USD 16,494,551" in page
     assert (
         "Gaps: yes. The lines' gaps add up to USD 54,479,442, exactly the stated total gap." in page
     )
-    assert "the lines exceed it by +314,230" in page and "USD 63,466,411" in page
+    assert "the lines exceed it by USD 314,230" in page and "USD 63,466,411" in page
     spanish = text(Client().get("/funding/"))
     assert "USD 63.152.181" in spanish and "etiqueta ilegible en la fuente" in spanish
 
