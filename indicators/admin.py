@@ -4,6 +4,7 @@ recorded in the workspace or the API); links go through the services too."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -32,6 +33,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "country"]
     search_fields = ["indicator__code", "source_quote", "source_document"]
     actions = ["approve"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False  # recorded in the workspace or the API, through the service

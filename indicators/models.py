@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, FocusArea, Pillar
 from countries.models import Country
-from mirps.i18n import localized
+from mirps.i18n import active_language, localized
 
 
 class Unit(models.TextChoices):
@@ -264,9 +264,13 @@ class IndicatorValue(models.Model):
         return label or period_from_dates(self.period_start, self.period_end)
 
 
+# Dates written out as the reports write them: "30 September 2024", "30 de septiembre de 2024".
+LONG_DATE = {"en": "j F Y", "es": r"j \d\e F \d\e Y"}
+
+
 def period_from_dates(start: dt.date | None, end: dt.date | None) -> str:
     """ "1 January 2024 – 30 September 2024", "as of 30 September 2024", "until …", "from …"."""
-    fmt = "DATE_FORMAT"
+    fmt = LONG_DATE[active_language()]
     if start and end:
         if start == end:
             return str(_("as of %(date)s") % {"date": date_format(end, fmt)})

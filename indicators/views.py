@@ -75,7 +75,8 @@ def values_page(request):
     countries = list(allowed)
     by_iso3 = {c.iso3: c for c in countries}
     shown = by_iso3.get((request.GET.get("country") or "").upper())
-    initial = {"base_version": 0, "country": shown.iso3 if shown else None}
+    only = countries[0] if len(countries) == 1 else None
+    initial = {"base_version": 0, "country": (shown or only).iso3 if (shown or only) else None}
     editing = None
     edit_id = request.GET.get("edit", "")
     if edit_id:
