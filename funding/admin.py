@@ -10,11 +10,25 @@ from . import services
 from .models import Contribution, FundingLine, Quantification, Route
 
 
+def from_source(line) -> bool:
+    """Lines loaded from a published source stay as printed: read only in the admin."""
+    return line is not None and line.route == Route.SOURCE
+
+
 class ContributionInline(admin.TabularInline):
     model = Contribution
     extra = 1
     fields = ["source_kind", "funder", "amount", "derived", "note"]
     readonly_fields = ["derived"]
+
+    def has_add_permission(self, request, obj=None):
+        return not from_source(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not from_source(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not from_source(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Quantification)
@@ -51,6 +65,12 @@ class FundingLineAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_amounts()
 
+    def has_change_permission(self, request, obj=None):
+        return not from_source(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not from_source(obj) and super().has_delete_permission(request, obj)
+
     @admin.display(description=_("sector"))
     def label_display(self, obj):
         return obj.label
@@ -70,7 +90,7 @@ class FundingLineAdmin(admin.ModelAdmin):
         services.delete_line(obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for line in queryset:
+        for line in queryset.exclude(route=Route.SOURCE):
             services.delete_line(line, user=request.user)
 
     def save_formset(self, request, form, formset, change):

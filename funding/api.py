@@ -111,10 +111,11 @@ class QuantificationViewSet(viewsets.ViewSet):
         return Response(QuantificationSerializer(data, many=True).data)
 
     @extend_schema(
+        parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)],
         responses={
             200: QuantificationSerializer,
             404: OpenApiResponse(description="No quantification with this code."),
-        }
+        },
     )
     def retrieve(self, request, code=None):
         quantification = Quantification.objects.filter(code=code).first()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -206,6 +207,10 @@ class FundingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.label} {self.requirement}"
+
+    def clean(self):
+        if self.commitment_id and self.country_id and self.commitment.country_id != self.country_id:
+            raise ValidationError({"commitment": _("The commitment belongs to another country.")})
 
     @property
     def label(self) -> str:

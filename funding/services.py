@@ -15,9 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from commitments.models import FocusArea
 from commitments.permissions import require_secretariat
@@ -40,9 +38,7 @@ def save_line(line: FundingLine, *, user, route: str = Route.ADMIN) -> FundingLi
     if line.pk is None:
         line.route = route
         line.created_by = _author(user)
-    if line.commitment_id and line.country_id and line.commitment.country_id != line.country_id:
-        raise ValidationError({"commitment": _("The commitment belongs to another country.")})
-    line.full_clean()
+    line.full_clean()  # every model rule, the commitment's country included
     with transaction.atomic():
         line.save()
         announce_figures_changed(FundingLine)

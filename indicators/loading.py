@@ -90,29 +90,51 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
     if not areas or not pillars or not countries:
         raise FixtureError("load the reference data first (manage.py load_plans)")
 
-    indicators: dict[str, Indicator] = {}
-    indicators_created = 0
-    for order, row in enumerate(data["indicators"], start=1):
-        indicators[row["code"]], created = Indicator.objects.get_or_create(
+    # A constant number of queries: what exists is read once, what is missing created in bulk.
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=[r["code"] for r in data["indicators"]])
+    }
+    missing = [
+        Indicator(
             code=row["code"],
-            defaults={
-                "name_en": row["name_en"],
-                "name_es": row["name_es"],
-                "unit": row["unit"],
-                "definition_en": row["definition_en"],
-                "definition_es": row["definition_es"],
-                "focus_area": areas[row["focus_area"]],
-                "pillar": pillars[row["pillar"]],
-                "pillar_rationale": row.get("pillar_rationale", ""),
-                "higher_is_better": row["higher_is_better"],
-                "order": order,
-            },
+            name_en=row["name_en"],
+            name_es=row["name_es"],
+            unit=row["unit"],
+            definition_en=row["definition_en"],
+            definition_es=row["definition_es"],
+            focus_area=areas[row["focus_area"]],
+            pillar=pillars[row["pillar"]],
+            pillar_rationale=row.get("pillar_rationale", ""),
+            higher_is_better=row["higher_is_better"],
+            order=order,
         )
-        indicators_created += created
+        for order, row in enumerate(data["indicators"], start=1)
+        if row["code"] not in indicators
+    ]
+    for indicator in Indicator.objects.bulk_create(missing):
+        indicators[indicator.code] = indicator
+    indicators_created = len(missing)
 
-    values_created = values_updated = 0
+    def slot(indicator_id, country_id, start, end):
+        return (indicator_id, country_id, start, end)
+
+    rows = IndicatorValue.objects.filter(indicator__in=indicators.values())
+    sourced = {
+        slot(*r[:4]): r[4]
+        for r in rows.filter(route=Route.SOURCE).values_list(
+            "indicator_id", "country_id", "period_start", "period_end", "pk"
+        )
+    }
+    taken = {
+        slot(*r)
+        for r in rows.approved()
+        .exclude(route=Route.SOURCE)
+        .values_list("indicator_id", "country_id", "period_start", "period_end")
+    }
+    existing = IndicatorValue.objects.in_bulk(sourced.values())
     now = timezone.now()
-    changed = False
+    new_values, changed_values = [], []
     for row in data["values"]:
         where = f"{row['indicator']} {row['country']} {row['as_written']}"
         if row["indicator"] not in indicators or row["country"] not in countries:
@@ -135,48 +157,57 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
             "source_quote": row["quote"],
             "note": row.get("note", ""),
         }
-        slot = IndicatorValue.objects.in_slot(
-            indicator_id=indicators[row["indicator"]].pk,
-            country_id=countries[row["country"]].pk,
-            period_start=_date(row["period_start"]),
-            period_end=_date(row["period_end"]),
-        )
-        existing = slot.filter(route=Route.SOURCE).first()
-        if existing is None:
-            taken = slot.approved().exists()
-            IndicatorValue.objects.create(
-                indicator=indicators[row["indicator"]],
-                country=countries[row["country"]],
-                period_start=_date(row["period_start"]),
-                period_end=_date(row["period_end"]),
-                route=Route.SOURCE,
-                review_state=ReviewState.SUPERSEDED if taken else ReviewState.APPROVED,
-                reviewed_at=now,
-                **fields,
+        indicator, country = indicators[row["indicator"]], countries[row["country"]]
+        start, end = _date(row["period_start"]), _date(row["period_end"])
+        key = slot(indicator.pk, country.pk, start, end)
+        current = existing.get(sourced.get(key))
+        if current is None:
+            new_values.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    country=country,
+                    period_start=start,
+                    period_end=end,
+                    route=Route.SOURCE,
+                    # a person's approved value for the slot stays the public one
+                    review_state=ReviewState.SUPERSEDED if key in taken else ReviewState.APPROVED,
+                    reviewed_at=now,
+                    **fields,
+                )
             )
-            values_created += 1
-            changed = True
-        elif any(getattr(existing, k) != v for k, v in fields.items()):
-            for key, value in fields.items():
-                setattr(existing, key, value)
-            existing.save(update_fields=list(fields))
-            values_updated += 1
-            changed = changed or existing.review_state == ReviewState.APPROVED
+        elif any(getattr(current, k) != v for k, v in fields.items()):
+            for name, value in fields.items():
+                setattr(current, name, value)
+            changed_values.append(current)
+    IndicatorValue.objects.bulk_create(new_values)
+    if changed_values:
+        IndicatorValue.objects.bulk_update(changed_values, list(fields))
+    values_created, values_updated = len(new_values), len(changed_values)
+    changed = bool(new_values) or any(v.counts for v in changed_values)
 
     commitments = {
         c.code: c
         for c in Commitment.objects.filter(code__in={r["commitment"] for r in links_data["links"]})
     }
-    links_created = 0
+    linked = set(
+        CommitmentIndicator.objects.filter(indicator__in=indicators.values()).values_list(
+            "commitment_id", "indicator_id"
+        )
+    )
+    new_links = []
     for row in links_data["links"]:
         if row["commitment"] not in commitments or row["indicator"] not in indicators:
             raise FixtureError(f"link {row['commitment']} ↔ {row['indicator']}: unknown code")
-        _link, created = CommitmentIndicator.objects.get_or_create(
-            commitment=commitments[row["commitment"]],
-            indicator=indicators[row["indicator"]],
-            defaults={"rationale": row["rationale"]},
-        )
-        links_created += created
+        commitment, indicator = commitments[row["commitment"]], indicators[row["indicator"]]
+        if (commitment.pk, indicator.pk) not in linked:
+            linked.add((commitment.pk, indicator.pk))
+            new_links.append(
+                CommitmentIndicator(
+                    commitment=commitment, indicator=indicator, rationale=row["rationale"]
+                )
+            )
+    CommitmentIndicator.objects.bulk_create(new_links)
+    links_created = len(new_links)
     if changed or links_created or indicators_created:
         announce_figures_changed(IndicatorValue)
     return IndicatorLoad(

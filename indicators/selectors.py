@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from commitments.models import Commitment
 
-from .models import CommitmentIndicator, IndicatorValue, Qualifier, ReviewState
+from .models import CommitmentIndicator, IndicatorEvent, IndicatorValue, Qualifier, ReviewState
 
 SAME_LENGTH_DAYS = 3
 
@@ -186,8 +186,6 @@ def review_queue() -> list[QueueRow]:
 def workspace_values(user, country_ids):
     """Every row (any review state) of the given countries, newest first, with its events:
     what a national team sees of its own countries. Two queries."""
-    from .models import IndicatorEvent
-
     return (
         IndicatorValue.objects.visible_to(user)
         .filter(country_id__in=country_ids)

@@ -91,7 +91,8 @@ def values_page(request):
             raise Http404(_("No such value among your countries."))
         initial = _initial_from(editing)
     if request.method == "POST":
-        if request.POST.get("country", "").upper() not in by_iso3:
+        asked = request.POST.get("country", "").upper()
+        if asked and asked not in by_iso3:  # an empty choice is a form error, not a 403
             raise PermissionDenied(_("You may only record indicator values for your own country."))
         form = IndicatorValueForm(request.POST, countries=allowed)
         if form.is_valid():

@@ -53,19 +53,19 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("who, iso3, expected", CASES)
-def test_who_may_record_for_which_country(people, who, iso3, expected):
-    user = people.get(who) if who else None
-    before = IndicatorValue.objects.count()
-    if expected is None:
-        with pytest.raises(PermissionDenied):
-            submit(user, iso3, code="IDP_ASSISTED")
-        assert IndicatorValue.objects.count() == before
-    else:
-        row = submit(user, iso3, code="IDP_ASSISTED")
-        assert row.review_state == expected and row.created_by == user
+def test_who_may_record_for_which_country(people):
+    for who, iso3, expected in CASES:
+        user = people.get(who) if who else None
+        before = IndicatorValue.objects.count()
+        if expected is None:
+            with pytest.raises(PermissionDenied):
+                submit(user, iso3, code="IDP_ASSISTED")
+            assert IndicatorValue.objects.count() == before, (who, iso3)
+            continue
+        row = submit(user, iso3, code="IDP_ASSISTED", base_version=None)
+        assert row.review_state == expected and row.created_by == user, (who, iso3)
         public = IndicatorValue.objects.visible_to(None).filter(pk=row.pk).exists()
-        assert public == (expected == ReviewState.APPROVED)
+        assert public == (expected == ReviewState.APPROVED), (who, iso3)
 
 
 def test_a_correction_is_public_only_once_approved_and_supersedes_the_source(people):
