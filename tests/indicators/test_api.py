@@ -45,9 +45,7 @@ POSTS = [
 def test_who_may_post_where(people):
     for who, iso3, status, state in POSTS:
         before = IndicatorValue.objects.count()
-        response = api(people.get(who)).post(
-            URL, body(iso3), format="json"
-        )
+        response = api(people.get(who)).post(URL, body(iso3), format="json")
         assert response.status_code == status, (who, iso3, response.content)
         if state is None:
             assert IndicatorValue.objects.count() == before
