@@ -27,6 +27,8 @@ migrate: install
 
 load: migrate
 	$(DEV_ENV) $(PY) manage.py load_plans
+	$(DEV_ENV) $(PY) manage.py load_indicators
+	$(DEV_ENV) $(PY) manage.py load_funding
 
 demo: load
 	$(DEV_ENV) $(PY) manage.py create_demo_users

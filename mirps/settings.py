@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "countries",
     "commitments",
+    # context beside the commitments (issue 13): country indicators, funding
+    "indicators",
+    "funding",
     "reports",
     "notifications",
 ]

@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from commitments.api import views as commitment_api
+from funding import api as funding_api
+from indicators import api as indicator_api
 from mirps.views import health
 from reports.api import ProgressView
 
@@ -18,12 +20,20 @@ router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="
 router.register(
     "spreadsheet-uploads", commitment_api.SpreadsheetUploadViewSet, basename="spreadsheet-upload"
 )
+# Context beside the commitments (issue 13): indicators and funding.
+router.register("indicators", indicator_api.IndicatorViewSet, basename="indicator")
+router.register("indicator-values", indicator_api.IndicatorValueViewSet, basename="indicator-value")
+router.register("quantifications", funding_api.QuantificationViewSet, basename="quantification")
+router.register("funding-lines", funding_api.FundingLineViewSet, basename="funding-line")
+router.register("funding-summary", funding_api.FundingSummaryViewSet, basename="funding-summary")
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("funding/", include("funding.urls")),
+    path("workspace/indicators/", include("indicators.urls")),
     path("workspace/", include("commitments.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from funding.exports import funding_table
+from indicators.exports import indicators_table
 from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_to_csv, rows_to_xlsx, safe
 
 from .dashboard import is_low_coverage
 
 __all__ = [
+    "CONTEXT_TABLES",
     "CSV_CONTENT_TYPE",
     "PANELS",
     "XLSX_CONTENT_TYPE",
@@ -27,6 +30,9 @@ __all__ = [
 ]
 
 PANELS = ["pillar", "country", "focus_area", "country_pillar", "trend", "movement"]
+# Context beside the commitments (issue 13): tables the indicators and funding apps build, for a
+# country (the selection's) or the region; each row says where it came from (source or entered).
+CONTEXT_TABLES = {"indicators": indicators_table, "funding": funding_table}
 LEVEL_KEYS = ["5", "4", "3", "2", "1", "0", "not_reported"]
 
 

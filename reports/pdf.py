@@ -28,6 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from indicators.templatetags.indicators import figure, quote_text
+
 from .dashboard import LOW_COVERAGE, is_low_coverage
 from .dashboard import legend as status_legend
 from .narrative import coverage_pct, pct
@@ -266,5 +268,48 @@ def build(report: dict, demo: bool) -> bytes:
                 ]
             )
         )
+    if report.get("indicators"):
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(_esc(_("Country indicators")), styles["h2"]),
+                    indicators_table(report["indicators"], styles),
+                ]
+            )
+        )
     doc.build(story)
     return buffer.getvalue()
+
+
+def indicators_table(rows: list[dict], styles) -> Table:
+    """A country's indicators (issue 13): latest approved value, period as stated, source."""
+    header = [_("Indicator"), _("Latest value"), _("Period"), _("Source")]
+    body = [
+        [
+            Paragraph(_esc(r["name"]), styles["small"]),
+            Paragraph(_esc(figure(r["latest"])), styles["small"]),
+            Paragraph(_esc(r["latest"]["period"]), styles["small"]),
+            Paragraph(
+                _esc(f"{r['latest']['document']} · {r['latest']['section']}")
+                + (
+                    f"<br/><i>{_esc(quote_text(r['latest']['quote'])[:220])}</i>"
+                    if r["latest"]["quote"]
+                    else ""
+                ),
+                styles["small"],
+            ),
+        ]
+        for r in rows
+    ]
+    table = Table([header, *body], colWidths=[4.2 * cm, 2.6 * cm, 3.2 * cm, 7 * cm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d5dbe1")),
+            ]
+        )
+    )
+    return table

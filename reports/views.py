@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commitments.models import Commitment
+from funding.selectors import country_funding
+from indicators.selectors import commitment_indicators, country_indicators
 
 from . import dashboard, exports, movement, narrative, pdf, progress
 from .cache import cache_get, cache_set, cached, cached_demo_flag
@@ -155,6 +157,7 @@ def country(request, iso3: str):
             ),
             "embed_path": reverse("embed-country", args=[sel.country])
             + (f"?period={sel.period_code}" if sel.period_code else ""),
+            **context_panels(sel.country),
         }
 
     context["content"] = cached_content(
@@ -162,6 +165,17 @@ def country(request, iso3: str):
     )
     context["country_name"] = next(c["name"] for c in ref["countries"] if c["iso3"] == sel.country)
     return render(request, "reports/country.html", context)
+
+
+def context_panels(iso3: str) -> dict:
+    """Indicators and funding beside a country's commitments (issue 13), cached like the
+    figures (the indicators and funding services announce figures_changed). Cold: 1 query for
+    the indicators, 2 for funding when the country has none recorded (6 when it has)."""
+
+    def build():
+        return {"indicator_rows": country_indicators(iso3), "funding": country_funding(iso3)}
+
+    return cached("country-context", [dashboard.lang(), iso3], build)
 
 
 STATUS_CHOICES = ["5", "4", "3", "2", "1", "0", "not_reported", "reported"]
@@ -227,6 +241,8 @@ def commitment_detail(request, code: str):
             "history": history,
             "current": history[-1] if history else None,
             "demo": cached_demo_flag(),
+            # linked indicators' approved values over time (issue 13): 1 query, 2 with links
+            "linked_indicators": commitment_indicators(commitment),
         },
     )
 
@@ -281,6 +297,8 @@ def export(request, panel: str, fmt: str):
     """A panel's figures (or every panel: ``all``, .xlsx only) for the period and filters."""
     context = _context(request)
     sel, ref = context["sel"], context["ref"]
+    if panel in exports.CONTEXT_TABLES:  # indicators, funding (issue 13): no progress figures
+        return _table_response(exports.CONTEXT_TABLES[panel](sel.country), fmt, sel, panel)
     data = dict(dashboard.figures(sel, ref["periods"]))
     if panel in ("all", "movement"):  # every commitment that moved (the pages show a page)
         data["movement"] = movement.page(
@@ -288,6 +306,7 @@ def export(request, panel: str, fmt: str):
         )
     if panel == "all" and fmt == "xlsx":
         sheets = [exports.panel_table(name, data, sel.period_code) for name in exports.PANELS]
+        sheets += [table(sel.country) for table in exports.CONTEXT_TABLES.values()]
         response = HttpResponse(exports.rows_to_xlsx(sheets), exports.XLSX_CONTENT_TYPE)
         stem = "-".join(["mirps", "dashboard", *map(str, sel.params().values())])
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'

@@ -97,17 +97,20 @@ def test_figures_are_per_language(client, demo):
         # the timeline of statuses: one query); members (pillars, focus areas); data quality (plan
         # queryset, plans, stated counts, loaded counts); the page of commitments (its count is
         # the figures'; the page's rows, then their statuses)
-        ("/countries/GTM/", 5 + 1 + 1 + 1 + 1 + 2 + 4 + 2, 0),
+        # indicators and funding panels (issue 13: the country's approved indicator values; its
+        # funding lines' sums, none here; the latest quantification)
+        ("/countries/GTM/", 5 + 1 + 1 + 1 + 1 + 2 + 4 + 2 + 3, 0),
         # reference (5); demo flag; the figures of the selection, which count the list (numbers,
         # members: 4, shared with the dashboard's cache); the page's rows, their statuses
         ("/commitments/?country=GTM&status=3", 5 + 1 + 4 + 2, 0),
-        # the commitment; its approved history; demo flag
-        ("/commitments/GTM-HEA-01/", 3, 0),
+        # the commitment; its approved history; demo flag; its indicator links (none)
+        ("/commitments/GTM-HEA-01/", 4, 0),
         # reference (5); demo flag; numbers (1); members (3); the page of moved commitments
         # (which moved, ordered and cut to the page; their details)
         ("/changes/", 5 + 1 + 1 + 3 + 2, 0),
-        # reference (5); demo flag; numbers (1); members (3)
-        ("/report/", 5 + 1 + 1 + 3, 0),
+        # reference (5); demo flag; numbers (1); members (3); the funding sentence (issue 13:
+        # the latest quantification, none loaded here)
+        ("/report/", 5 + 1 + 1 + 3 + 1, 0),
         ("/embed/GTM/", 5 + 1 + 1 + 3, 0),
         # reference (5); counts by pillar and status; pillars; demo flag
         ("/api/v1/progress/?by=pillar&period=2024", 5 + 1 + 1 + 1, 0),

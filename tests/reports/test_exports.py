@@ -91,6 +91,8 @@ def test_workbook_of_every_panel(client, demo):
         "Country × pillar",
         "Trend",
         "What moved",
+        "Indicators",  # issue 13: tests/indicators/test_exports_pdf.py reads them
+        "Funding",
     ]
     sheet = book["By pillar"]
     header = [c.value for c in sheet[1]]

@@ -1,0 +1,104 @@
+"""The admin for indicators: the catalogue is edited here; values are read here and reviewed
+through the same service as the workspace (never edited in place: a correction is a new value,
+recorded in the workspace or the API); links go through the services too."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import CommitmentIndicator, Indicator, IndicatorEvent, IndicatorValue, Route
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "unit", "focus_area", "pillar", "higher_is_better"]
+    list_filter = ["focus_area", "pillar", "unit"]
+    search_fields = ["code", "name_en", "name_es"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "country",
+        "value",
+        "qualifier",
+        "period_label_en",
+        "review_state",
+        "route",
+    ]
+    list_filter = ["review_state", "route", "country", "indicator"]
+    list_select_related = ["indicator", "country"]
+    search_fields = ["indicator__code", "source_quote", "source_document"]
+    actions = ["approve"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return False  # recorded in the workspace or the API, through the service
+
+    def has_change_permission(self, request, obj=None):
+        return False  # never edited in place: a correction is a new value
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Approve the selected submitted values"), permissions=["view"])
+    def approve(self, request, queryset):
+        try:
+            count = services.review_values(
+                values=list(queryset), user=request.user, approve=True, route=Route.ADMIN
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("%(n)d values approved.") % {"n": count})
+
+
+@admin.register(IndicatorEvent)
+class IndicatorEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "route", "indicator", "value", "commitment"]
+    list_filter = ["action", "route"]
+    list_select_related = ["user", "indicator", "value__country", "value__indicator", "commitment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitmentIndicator)
+class CommitmentIndicatorAdmin(admin.ModelAdmin):
+    list_display = ["commitment", "indicator", "rationale"]
+    list_filter = ["indicator", "commitment__country"]
+    list_select_related = ["commitment", "indicator"]
+    autocomplete_fields = ["commitment"]
+    search_fields = ["commitment__code", "indicator__code"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # only the rationale changes on an existing link
+            obj.save(update_fields=["rationale"])
+            return
+        created = services.link_indicator(
+            commitment=obj.commitment,
+            indicator=obj.indicator,
+            rationale=obj.rationale,
+            user=request.user,
+            route=Route.ADMIN,
+        )
+        obj.pk = created.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["commitment", "indicator"] if obj else []
+
+    def delete_model(self, request, obj):
+        services.unlink_indicator(link=obj, user=request.user, route=Route.ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("commitment", "indicator"):
+            services.unlink_indicator(link=link, user=request.user, route=Route.ADMIN)
