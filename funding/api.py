@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from commitments.models import FocusAreaCode
+from mirps.api_schema import ApiAutoSchema
 
 from . import selectors
 from .models import FundingLine, Quantification
@@ -179,11 +180,19 @@ class SummarySerializer(serializers.Serializer):
     sources = SourceSerializer(many=True, required=False)
 
 
+class OneObjectSchema(ApiAutoSchema):
+    """The summary is one object, not a list, although the router calls its action ``list``."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class FundingSummaryViewSet(viewsets.ViewSet):
     """Requirement, funded and gap summed over the selected lines, by focus area, country or
     source (``by``); filters ``country`` (ISO3), ``year``, ``quantification`` (code)."""
 
     serializer_class = SummarySerializer
+    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[

@@ -116,7 +116,7 @@ class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="Why the value is returned (the team sees it).")
 
 
-class ConflictSerializer(serializers.Serializer):
+class IndicatorConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     current = IndicatorValueSerializer()
 
@@ -210,7 +210,7 @@ FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not signed in, or not 
             401: FORBIDDEN,
             403: FORBIDDEN,
             409: OpenApiResponse(
-                ConflictSerializer, description="A newer value exists for this slot."
+                IndicatorConflictSerializer, description="A newer value exists for this slot."
             ),
         },
     ),

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 FORMAT = "mirps-export"
 VERSION = 1
-OUR_APPS = ["countries", "commitments", "reports"]
+OUR_APPS = ["countries", "commitments", "indicators", "funding", "notifications", "reports"]
 ALSO_EXPORTED = ["auth.Group", "auth.User", "admin.LogEntry"]
 # Rebuilt by migrate, transient, or security logs of the running server: never exported.
 NOT_EXPORTED = [

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(people, settings, tmp_path):
     """Statuses in every review state, evidence files, a spreadsheet upload, audit events of
-    every kind, national teams, and the admin's own log."""
+    every kind, national teams, indicators, funding, a notification, and the admin's own
+    log."""
     settings.MEDIA_ROOT = tmp_path / "media"
     sofia, gabriel = people["sofia"], people["gabriel"]
     period = ReportingPeriod.objects.get(code="2024")
@@ -58,6 +59,15 @@ def history(people, settings, tmp_path):
     importer.create_upload(data=b"not a spreadsheet", name="x.csv", user=gabriel, period=period)
     set_period_locked(period=ReportingPeriod.objects.get(code="2021"), locked=True, user=sofia)
     edit_pillar(pillar=Pillar.objects.get(number=1), user=sofia, name_es="Recepción y admisión")
+    # the other apps: the 2024 indicators and the 2020 quantification as loaded by `make run`,
+    # and the notice of the returned submission (its e-mail not sent)
+    call_command("load_indicators", stdout=io.StringIO())
+    call_command("load_funding", stdout=io.StringIO())
+    from notifications import cycle
+    from notifications.models import Notification
+
+    cycle.returned_notices([returned.pk])  # made once, whether or not the review's hook ran
+    assert Notification.objects.filter(key=f"returned:{returned.pk}").exists()
     LogEntry.objects.log_actions(
         user_id=sofia.pk,
         queryset=[period],

@@ -125,17 +125,21 @@ def test_openapi_documents_every_response(context_data):
     schema = api().get("/api/schema/", HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
     codes = lambda path, method: set(paths[path][method]["responses"])  # noqa: E731
-    assert codes("/api/v1/indicator-values/", "post") == {"201", "400", "401", "403", "409"}
+    # Every operation also documents what the project's schema class adds everywhere
+    # (mirps/api_schema.py): 400 for invalid characters, 403, 429 for the throttle.
+    assert codes("/api/v1/indicator-values/", "post") == {"201", "400", "401", "403", "409", "429"}
     assert codes("/api/v1/indicator-values/{id}/approve/", "post") == {
         "200",
+        "400",
         "401",
         "403",
         "404",
         "409",
+        "429",
     }
     assert codes("/api/v1/indicator-values/{id}/return/", "post") >= {"200", "400", "409"}
-    assert codes("/api/v1/quantifications/{code}/", "get") == {"200", "404"}
-    assert codes("/api/v1/funding-summary/", "get") == {"200", "400"}
+    assert codes("/api/v1/quantifications/{code}/", "get") == {"200", "400", "403", "404", "429"}
+    assert codes("/api/v1/funding-summary/", "get") == {"200", "400", "403", "429"}
     assert "/api/v1/funding-lines/" in paths and "/api/v1/indicators/" in paths
 
 

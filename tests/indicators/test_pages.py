@@ -122,14 +122,15 @@ def test_correcting_a_value_prefills_the_form_and_detects_a_concurrent_change(pe
 
 WORKSPACE_QUERIES = [
     # session, user; permissions (user, group: is gabriel secretariat?); memberships; his
-    # countries; their values; the values' events; demo flag of the banner; the form's
-    # country and indicator choices
-    ("gabriel", "/workspace/indicators/", 2 + 2 + 1 + 1 + 2 + 1 + 2),
-    # session, user; permissions (2); countries; values; events; pending count; demo flag;
-    # the form's choices (2)
-    ("sofia", "/workspace/indicators/", 2 + 2 + 1 + 2 + 1 + 1 + 2),
-    # session, user; permissions (2); the queue (empty: no second query); demo flag
-    ("sofia", "/workspace/indicators/review/", 2 + 2 + 1 + 1),
+    # countries; their values; the values' events; the menu's counts (notifications,
+    # returned, waiting); demo flag of the banner; the form's country and indicator choices
+    ("gabriel", "/workspace/indicators/", 2 + 2 + 1 + 1 + 2 + 1 + 1 + 2),
+    # session, user; permissions (2); countries; values; events; pending count; the menu's
+    # counts; demo flag; the form's choices (2)
+    ("sofia", "/workspace/indicators/", 2 + 2 + 1 + 2 + 1 + 1 + 1 + 2),
+    # session, user; permissions (2); the queue (empty: no second query); the menu's counts;
+    # demo flag
+    ("sofia", "/workspace/indicators/review/", 2 + 2 + 1 + 1 + 1),
 ]
 
 

@@ -12,23 +12,26 @@ pytestmark = pytest.mark.django_db
 # Every signed-in page first reads the session, the user and the user's permissions (own and
 # through groups): 4 queries; a national team member's pages also read the memberships.
 AUTH = 4
+# ... and the menu's counts (unread notifications, returned to you, awaiting review): 1 query.
+MENU = 1
 
 PAGES = [
     # auth; list counts (total, reported, pending); the page (count, rows); demo flag; the
-    # filters' choices (countries, pillars, focus areas, periods)
-    ("sofia", "/workspace/commitments/", AUTH + 1 + 2 + 1 + 4),
+    # filters' choices (countries, pillars, focus areas, periods); the periods in order (for
+    # the stale flag)
+    ("sofia", "/workspace/commitments/", AUTH + MENU + 1 + 2 + 1 + 4 + 1),
     # the same and the period of the filter; the status filter is part of those queries
-    ("sofia", "/workspace/commitments/?status=3&period=2024", AUTH + 1 + 1 + 2 + 1 + 4),
+    ("sofia", "/workspace/commitments/?status=3&period=2024", AUTH + MENU + 1 + 1 + 2 + 1 + 4 + 1),
     # auth; the commitment; periods (2: the choices, the default); its newest row in the
     # period (the version); its history; their audit events; the status shown; demo flag
-    ("sofia", "/workspace/commitments/{code}/", AUTH + 1 + 2 + 1 + 1 + 1 + 1 + 1),
+    ("sofia", "/workspace/commitments/{code}/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
     # auth; the country; periods (2); commitments with their status and workspace state;
     # every status row of the country; memberships; demo flag; countries (the menu)
-    ("sofia", "/workspace/countries/GTM/matrix/", AUTH + 1 + 2 + 1 + 1 + 1 + 1 + 1),
+    ("sofia", "/workspace/countries/GTM/matrix/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
     # auth; submissions awaiting review with commitment, country, period, author; demo flag
-    ("sofia", "/workspace/review/", AUTH + 1 + 1),
+    ("sofia", "/workspace/review/", AUTH + MENU + 1 + 1),
     # auth; memberships; the page (count, rows); demo flag
-    ("gabriel", "/workspace/mine/", AUTH + 1 + 2 + 1),
+    ("gabriel", "/workspace/mine/", AUTH + MENU + 1 + 2 + 1),
 ]
 
 
