@@ -39,8 +39,11 @@ run: demo
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (SQLite unless DATABASE_URL points elsewhere).
+# Two workers (pytest-xdist): the suite is CPU-bound and CI machines have two cores;
+# TEST_WORKERS=0 runs it in one process (e.g. to read a failure's output in order).
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## The production stack, proven: two gunicorn instances sharing only PostgreSQL and Redis, DEBUG
 ## off, checked over HTTP (scripts/prod_check.py; needs both servers on 127.0.0.1, cleans up).
