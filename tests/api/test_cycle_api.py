@@ -51,7 +51,8 @@ def test_status_updates_say_when_they_were_late(api):
     record_status(commitment=on_time, period=p, status=2, user=user, narrative="Begun.")
     p.submission_deadline = p.start_date
     p.save()
-    record_status(commitment=late, period=p, status=3, user=user, narrative="Half way.")  # after the deadline
+    # after the deadline
+    record_status(commitment=late, period=p, status=3, user=user, narrative="Half way.")
     api.force_authenticate(user)
     rows = {r["commitment"]: r for r in api.get("/api/v1/status-updates/").json()["results"]}
     assert rows[on_time.code]["late"] is False
