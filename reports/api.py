@@ -76,8 +76,7 @@ class ProgressStatsSerializer(serializers.Serializer):
     )
     reporting_rate = serializers.FloatField(
         allow_null=True,
-        help_text="updated ÷ commitments (0 to 1), beside coverage; null when no period is "
-        "given.",
+        help_text="updated ÷ commitments (0 to 1), beside coverage; null when no period is given.",
     )
 
 

@@ -596,4 +596,8 @@ def explain(stats: dict) -> dict:
         "not_reported": levels["not_reported"],
         "progress": stats["progress"],
         "coverage_percent": round(100 * stats["coverage"], 2),
+        "updated": stats.get("updated"),
+        "reporting_rate_percent": None
+        if stats.get("reporting_rate") is None
+        else round(100 * stats["reporting_rate"], 2),
     }
