@@ -4,6 +4,8 @@ Coverage counts any approved status reported in the period or before; ``updated`
 the commitments with an approved status reported in the period itself.
 """
 
+import re
+
 import pytest
 
 from commitments.models import ReviewState
@@ -105,3 +107,35 @@ def test_freshness_adds_no_query(size, cycle, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts, timeline = progress.numbers(p, periods)
     assert sum(counts.updated.values()) == timeline.updated[1] == result.total.updated
+
+
+# --- On the pages, in both languages ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, card",
+    [
+        ("en", "updated in 2024: {u} of {n} commitments reported in this period itself"),
+        ("es", "actualizados en 2024: {u} de {n} compromisos reportados en este mismo período"),
+    ],
+)
+def test_dashboard_and_country_page_show_updated_beside_coverage(client, cycle, language, card):
+    home = client.get("/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert card.format(u=3, n=7) in home
+    assert ">43%<" in home  # 3 ÷ 7, beside the coverage 5 ÷ 7 = 71%
+    assert ">71%<" in home
+    # the by-country bars: GTM updated 2 of 5, HND 1 of 2
+    assert "40% <span class=\"muted small\">(2/5)</span>" in home
+    assert "50% <span class=\"muted small\">(1/2)</span>" in home
+    country = client.get(
+        "/countries/GTM/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert card.format(u=2, n=5) in country
+    # the trend: GTM updated 2 of 5 in 2023 (a, b), 2 in 2024 (b, c), 0 in 2024-H2
+    trend = country[country.index("trend-table") :]
+    assert [m for m in re.findall(r'class="num fresh">(\d+%) ', trend)] == ["40%", "40%", "0%"]
+
+
+def test_the_methodology_box_explains_updated(client, cycle):
+    html = client.get("/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Updated in 2024: 3 of the 7 commitments have an approved status reported in 2024" in html
