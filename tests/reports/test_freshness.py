@@ -138,4 +138,10 @@ def test_dashboard_and_country_page_show_updated_beside_coverage(client, cycle, 
 
 def test_the_methodology_box_explains_updated(client, cycle):
     html = client.get("/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Updated in 2024: 3 of the 7 commitments have an approved status reported in 2024" in html
+    assert "Updated in 2024: 3 of the 7 commitments have an approved status reported in" in html
+
+
+def test_no_template_comment_leaks_into_the_pages(client, cycle):
+    # a {# #} comment spans one line only: the content templates' notes must not show
+    for url in ("/", "/countries/GTM/", "/commitments/", "/changes/"):
+        assert "{#" not in client.get(url).content.decode(), url
