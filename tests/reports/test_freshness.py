@@ -150,3 +150,11 @@ def test_no_template_comment_leaks_into_the_pages(client, cycle):
     # a {# #} comment spans one line only: the content templates' notes must not show
     for url in ("/", "/countries/GTM/", "/commitments/", "/changes/"):
         assert "{#" not in client.get(url).content.decode(), url
+
+
+def test_embed_and_methodology_give_updated_too(client, cycle):
+    embed = client.get("/embed/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "actualizados en 2024: 3 de 7 compromisos reportados en este mismo período" in embed
+    method = client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Updated in the period = commitments with an approved status" in method
+    assert "is marked stale in lists and on its page" in method
