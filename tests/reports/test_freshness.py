@@ -127,6 +127,8 @@ def test_dashboard_and_country_page_show_updated_beside_coverage(client, cycle, 
     # the by-country bars: GTM updated 2 of 5, HND 1 of 2
     assert '40% <span class="muted small">(2/5)</span>' in home
     assert '50% <span class="muted small">(1/2)</span>' in home
+    if language == "en":  # the heatmap cell GTM × pillar 1 says it on hover
+        assert 'title="updated in 2024: 2 of 5"' in home
     country = client.get(
         "/countries/GTM/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language
     ).content.decode()
