@@ -160,3 +160,12 @@ def test_embed_and_methodology_give_updated_too(client, cycle):
     method = client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Updated in the period = commitments with an approved status" in method
     assert "is marked stale in lists and on its page" in method
+
+
+def test_figures_cached_by_the_code_before_are_never_read(cycle, settings):
+    # the cache outlives a deploy: an entry in the old shape must be out of reach
+    from reports import cache as figures
+
+    old_key = figures._key("numbers", ["x"]).replace(f"reports:{figures.CACHE_FORMAT}:", "reports:")
+    figures.cache.set(old_key, {"counts": {}})
+    assert figures.cached("numbers", ["x"], lambda: "fresh") == "fresh"
