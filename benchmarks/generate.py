@@ -54,6 +54,7 @@ COLUMNS = [
     "source",
     "review_state",
     "review_comment",
+    "late",
 ]
 
 
@@ -185,6 +186,7 @@ def updates(ids: list[int], periods, total: int) -> list[tuple]:
                         "demo",
                         state,
                         "Returned: add evidence." if state == "returned" else "",
+                        False,  # no deadline in the synthetic calendar
                     )
                 )
     return rows

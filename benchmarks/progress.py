@@ -8,7 +8,8 @@ grouping (``by=pillar`` and ``by=country``, ``period=2024``) it times, interleav
 times each:
 
 * **raw SQL**: hand-written queries that give the same numbers (commitments per group and per
-  level, not-reported included, empty groups too), each commitment's status as of the period
+  level, not-reported included, empty groups too, and how many were updated in the period
+  itself), each commitment's status as of the period
   chosen once; two shapes (a set with ``DISTINCT ON``/``ROW_NUMBER()`` joined to the
   commitments, and a ``LATERAL``/correlated subquery per commitment): the faster of the two in
   this run is the reference;
@@ -34,13 +35,13 @@ import benchdb  # noqa: E402
 
 PG_SET = """
 WITH cur AS (
-  SELECT DISTINCT ON (su.commitment_id) su.commitment_id, su.status
+  SELECT DISTINCT ON (su.commitment_id) su.commitment_id, su.status, su.period_id
   FROM commitments_statusupdate su
   JOIN commitments_reportingperiod p ON p.id = su.period_id
   WHERE su.review_state = 'approved' AND p.end_date <= %s
   ORDER BY su.commitment_id, p.end_date DESC, p.start_date DESC, su.created_at DESC, su.id DESC
 )
-SELECT g.{key}, cur.status, COUNT(c.id)
+SELECT g.{key}, cur.status, COUNT(c.id), COUNT(CASE WHEN cur.period_id = %s THEN 1 END)
 FROM {table} g
 LEFT JOIN commitments_commitment c ON c.{column} = g.id
 LEFT JOIN cur ON cur.commitment_id = c.id
@@ -48,26 +49,26 @@ GROUP BY g.{key}, cur.status
 """
 SQLITE_SET = """
 WITH cur AS (
-  SELECT commitment_id, status FROM (
-    SELECT su.commitment_id, su.status, ROW_NUMBER() OVER (
+  SELECT commitment_id, status, period_id FROM (
+    SELECT su.commitment_id, su.status, su.period_id, ROW_NUMBER() OVER (
       PARTITION BY su.commitment_id
       ORDER BY p.end_date DESC, p.start_date DESC, su.created_at DESC, su.id DESC) AS rn
     FROM commitments_statusupdate su
     JOIN commitments_reportingperiod p ON p.id = su.period_id
     WHERE su.review_state = 'approved' AND p.end_date <= %s) WHERE rn = 1
 )
-SELECT g.{key}, cur.status, COUNT(c.id)
+SELECT g.{key}, cur.status, COUNT(c.id), COUNT(CASE WHEN cur.period_id = %s THEN 1 END)
 FROM {table} g
 LEFT JOIN commitments_commitment c ON c.{column} = g.id
 LEFT JOIN cur ON cur.commitment_id = c.id
 GROUP BY g.{key}, cur.status
 """
 PG_PER_ROW = """
-SELECT g.{key}, s.status, COUNT(c.id)
+SELECT g.{key}, s.status, COUNT(c.id), COUNT(CASE WHEN s.period_id = %s THEN 1 END)
 FROM {table} g
 LEFT JOIN commitments_commitment c ON c.{column} = g.id
 LEFT JOIN LATERAL (
-  SELECT su.status FROM commitments_statusupdate su
+  SELECT su.status, su.period_id FROM commitments_statusupdate su
   JOIN commitments_reportingperiod p ON p.id = su.period_id
   WHERE su.commitment_id = c.id AND su.review_state = 'approved' AND p.end_date <= %s
   ORDER BY p.end_date DESC, p.start_date DESC, su.created_at DESC, su.id DESC LIMIT 1
@@ -80,7 +81,10 @@ SELECT g.{key}, (
   JOIN commitments_reportingperiod p ON p.id = su.period_id
   WHERE su.commitment_id = c.id AND su.review_state = 'approved' AND p.end_date <= %s
   ORDER BY p.end_date DESC, p.start_date DESC, su.created_at DESC, su.id DESC LIMIT 1
-) AS status, COUNT(c.id)
+) AS status, COUNT(c.id), COUNT(CASE WHEN EXISTS (
+  SELECT 1 FROM commitments_statusupdate u
+  WHERE u.commitment_id = c.id AND u.review_state = 'approved' AND u.period_id = %s
+) THEN 1 END)
 FROM {table} g
 LEFT JOIN commitments_commitment c ON c.{column} = g.id
 GROUP BY g.{key}, status
@@ -136,9 +140,17 @@ def run(name: str, repeat: int) -> None:
         }
         shapes = {k: v.format(table=table, key=key, column=column) for k, v in shapes.items()}
 
-        def raw(sql=None):
+        # where the period's id (the freshness count) comes before or after its end date
+        end, pk = period.end_date, period.pk
+        params = {
+            "raw SQL, one set": [end, pk],
+            "raw SQL, per row": [pk, end] if vendor == "postgresql" else [end, pk],
+        }
+        sql_params = {shapes[k]: v for k, v in params.items()}
+
+        def raw(sql=None, sql_params=sql_params):
             with connection.cursor() as cursor:
-                cursor.execute(sql, [period.end_date])
+                cursor.execute(sql, sql_params[sql])
                 return cursor.fetchall()
 
         url = f"/api/v1/progress/?by={by}&period=2024"
@@ -155,8 +167,10 @@ def run(name: str, repeat: int) -> None:
         engine = progress.compute([by], period)
         for sql in shapes.values():
             got: dict = {}
-            for group, status, n in raw(sql):
+            fresh: dict = {}
+            for group, status, n, updated in raw(sql):
                 got.setdefault(group, {})[status] = n
+                fresh[group] = fresh.get(group, 0) + updated
             for g in engine.groups:
                 levels = {int(k): v for k, v in g.stats.as_dict()["levels"].items() if k.isdigit()}
                 expected = {s: n for s, n in levels.items() if n}
@@ -164,6 +178,7 @@ def run(name: str, repeat: int) -> None:
                     expected[None] = g.stats.not_reported
                 found = {s: n for s, n in got.get(g.keys[by], {}).items() if n}
                 assert found == expected, (by, g.keys, found, expected)
+                assert fresh.get(g.keys[by], 0) == g.stats.updated, (by, g.keys, "updated")
         timings: dict[str, list[float]] = {
             **{k: [] for k in shapes},
             "engine (compute)": [],

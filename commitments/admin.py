@@ -4,6 +4,7 @@ figures invalidated); history and the audit trail are read only and never delete
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from . import services
 from .models import (
@@ -108,12 +109,26 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
 class PeriodForm(forms.ModelForm):
     class Meta:
         model = ReportingPeriod
-        fields = ["start_date", "end_date", "locked"]
+        fields = ["start_date", "end_date", "locked", "submission_deadline", "review_deadline"]
 
     def clean(self):
         data = super().clean()
+        start = data.get("start_date") or getattr(self.instance, "start_date", None)
+        if start is not None and not self.has_error("submission_deadline"):
+            try:  # the calendar's rules, against the start being saved
+                services.check_deadlines(
+                    start=start,
+                    submission=data.get("submission_deadline"),
+                    review=data.get("review_deadline"),
+                )
+            except ValidationError as refused:
+                for field, errors in refused.message_dict.items():
+                    self.add_error(field, errors)
         if self.instance.pk and data.get("start_date") and data.get("end_date"):
             stored = ReportingPeriod.objects.get(pk=self.instance.pk)
+            # the dates are checked with the deadlines being saved (checked above)
+            stored.submission_deadline = data.get("submission_deadline")
+            stored.review_deadline = data.get("review_deadline")
             problems = services.period_edit_problems(
                 stored,
                 start_date=data["start_date"],
@@ -121,30 +136,71 @@ class PeriodForm(forms.ModelForm):
                 locked=data.get("locked", False),
             )
             for field, message in problems.items():
-                self.add_error(field, message)
+                if field != "start_date" or not self.has_error("submission_deadline"):
+                    self.add_error(field, message)
         return data
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["code", "kind", "start_date", "end_date", "locked"]
+    list_display = [
+        "code",
+        "kind",
+        "start_date",
+        "end_date",
+        "submission_deadline",
+        "review_deadline",
+        "locked",
+    ]
     form = PeriodForm
-    fields = ["code", "kind", "start_date", "end_date", "locked"]
+    fields = [
+        "code",
+        "kind",
+        "start_date",
+        "end_date",
+        "submission_deadline",
+        "review_deadline",
+        "locked",
+    ]
     readonly_fields = ["code", "kind"]
 
     def has_add_permission(self, request):
         return False  # opened on the workspace's Periods page (services.open_period)
 
     def save_model(self, request, obj, form, change):
-        try:
+        # Both through the services (audited, figures and reminders follow), all or nothing.
+        # The deadlines must fall on or after the start: they are set before the dates move
+        # unless they only fit the new start.
+        data = form.cleaned_data
+        stored = ReportingPeriod.objects.get(pk=obj.pk)
+
+        def dates():
             services.edit_period(
-                period=obj,
+                period=stored,
                 user=request.user,
-                start_date=form.cleaned_data["start_date"],
-                end_date=form.cleaned_data["end_date"],
-                locked=form.cleaned_data["locked"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                locked=data["locked"],
                 route=Source.ADMIN,
             )
+
+        def deadlines():
+            if {"submission_deadline", "review_deadline"} & set(form.changed_data):
+                services.set_period_deadlines(
+                    period=stored,
+                    submission_deadline=data["submission_deadline"],
+                    review_deadline=data["review_deadline"],
+                    user=request.user,
+                    route=Source.ADMIN,
+                )
+
+        fits_stored_start = (
+            data["submission_deadline"] is None or data["submission_deadline"] >= stored.start_date
+        )
+        try:
+            with transaction.atomic():
+                for step in (deadlines, dates) if fits_stored_start else (dates, deadlines):
+                    step()
         except ValidationError as exc:  # changed by someone else since the form was checked
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
 

@@ -51,6 +51,54 @@ class ProgressQuerySerializer(serializers.Serializer):
         return value
 
 
+class ProgressStatsSerializer(serializers.Serializer):
+    """One figure (the schema of ``progress.Stats.as_dict``)."""
+
+    commitments = serializers.IntegerField(help_text="Commitments in the group.")
+    reported = serializers.IntegerField(
+        help_text="Commitments with an approved status reported in the period or before."
+    )
+    coverage = serializers.FloatField(help_text="reported ÷ commitments (0 to 1), 'as of'.")
+    progress = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean of status × 20 % over the reported commitments, one decimal; "
+        "null when none is reported.",
+    )
+    levels = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Commitments at each status, keys '0' to '5', and 'not_reported'.",
+    )
+    updated = serializers.IntegerField(
+        allow_null=True,
+        help_text="Updated in this period: commitments with an approved status reported in "
+        "the period itself (a status carried from an earlier period is reported, not "
+        "updated); null when no period is given.",
+    )
+    reporting_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="updated ÷ commitments (0 to 1), beside coverage; null when no period is given.",
+    )
+
+
+class ProgressGroupSerializer(ProgressStatsSerializer):
+    """A group's figure, with the keys of the dimensions it is grouped by."""
+
+    pillar = serializers.IntegerField(required=False, help_text="With by=pillar.")
+    country = serializers.CharField(required=False, help_text="ISO3 code, with by=country.")
+    focus_area = serializers.CharField(required=False, help_text="With by=focus_area.")
+    label = serializers.CharField()
+
+
+class ProgressResultSerializer(serializers.Serializer):
+    period = serializers.CharField(allow_null=True)
+    by = serializers.ListField(child=serializers.CharField())
+    total = ProgressStatsSerializer()
+    groups = ProgressGroupSerializer(many=True)
+    demo_data = serializers.BooleanField(
+        help_text="True when any synthetic demo status exists (the figures are not real)."
+    )
+
+
 PARAMETERS = [
     OpenApiParameter(
         "by",
@@ -73,10 +121,12 @@ class ProgressView(APIView):
     """Progress and coverage, grouped and filtered, as of a period.
 
     progress = mean of (status × 20 %) over reported commitments (null when none is reported);
-    coverage = reported ÷ commitments; levels = count at each status and not reported.
+    coverage = reported ÷ commitments; levels = count at each status and not reported;
+    updated = commitments with an approved status reported in the period itself, and
+    reporting_rate = updated ÷ commitments (freshness, beside the "as of" coverage).
     """
 
-    @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=PARAMETERS, responses=ProgressResultSerializer)
     def get(self, request):
         # An answer already given for these very parameters (they were valid then) comes
         # straight from the figures cache, without validating them again.

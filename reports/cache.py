@@ -39,6 +39,10 @@ from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "reports:figures-version"
+# The shape of what is cached: raised when a cached value changes shape (2: the engine's counts
+# became ``progress.Counts`` and every figure gained ``updated``), so entries written by the
+# code before a deploy are never read by the code after it (the cache outlives a deploy).
+CACHE_FORMAT = 2
 # The longest a reader waits for another's recomputation (and the lock's own expiry).
 LOCK_SECONDS = 60
 POLL_SECONDS = 0.05
@@ -113,7 +117,7 @@ def _warm_in_thread() -> None:
 def _key(name: str, parts: tuple | list) -> str:
     raw = "|".join(str(p) for p in parts)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"reports:{figures_version()}:{name}:{digest}"
+    return f"reports:{CACHE_FORMAT}:{figures_version()}:{name}:{digest}"
 
 
 def cached(name: str, parts: tuple | list, compute: Callable[[], T]) -> T:

@@ -439,6 +439,7 @@ def chart_data(groups: list[dict], trend: list[dict]) -> dict:
             "commitments": _("Commitments"),
             "progress": _("Progress (%)"),
             "coverage": _("Coverage (%)"),
+            "updated": _("Updated in the period (%)"),
         },
         "levels": [
             {
@@ -457,5 +458,9 @@ def chart_data(groups: list[dict], trend: list[dict]) -> dict:
             "labels": [t["period"] for t in trend],
             "progress": [t["progress"] for t in trend],
             "coverage": [round(100 * t["coverage"], 1) for t in trend],
+            "updated": [
+                None if t["reporting_rate"] is None else round(100 * t["reporting_rate"], 1)
+                for t in trend
+            ],
         },
     }

@@ -32,6 +32,11 @@ def coverage_pct(stats: dict) -> str:
     return percent(stats["coverage"])
 
 
+def updated_pct(stats: dict) -> str:
+    """The share updated in the period itself, rounded as coverage is ('–' without a period)."""
+    return "–" if stats.get("updated") is None else percent(stats["reporting_rate"])
+
+
 def join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -159,6 +164,20 @@ def paragraphs(data: dict, period: str | None, country_name: str | None) -> list
             "coverage": coverage_pct(total),
         }
     )
+    if total.get("updated") is not None:
+        text.append(
+            _(
+                "In %(period)s itself, %(updated)s of the %(commitments)s commitments were "
+                "updated (%(rate)s); the others carry a status from an earlier period or have "
+                "none."
+            )
+            % {
+                "period": period,
+                "updated": total["updated"],
+                "commitments": total["commitments"],
+                "rate": updated_pct(total),
+            }
+        )
     pillars = [
         _("%(progress)s in pillar %(number)s (%(name)s)")
         % {"progress": pct(g["progress"]), "number": g["pillar"], "name": g["label"]}

@@ -32,11 +32,12 @@ from indicators.templatetags.indicators import figure, quote_text
 
 from .dashboard import LOW_COVERAGE, is_low_coverage
 from .dashboard import legend as status_legend
-from .narrative import coverage_pct, pct
+from .narrative import coverage_pct, pct, updated_pct
 
 BRAND = colors.HexColor("#0b4f8a")
 WIDTH = A4[0] - 4 * cm
 LEVEL_KEYS = ["5", "4", "3", "2", "1", "0", "not_reported"]
+UPDATED_COLOUR = colors.HexColor("#8a4b08")
 
 
 def _styles():
@@ -126,6 +127,7 @@ def trend_chart(trend: list[dict], title: str) -> Drawing:
     chart.data = [
         [t["progress"] or 0 for t in trend],
         [round(100 * t["coverage"], 1) for t in trend],
+        [round(100 * (t["reporting_rate"] or 0), 1) for t in trend],
     ]
     chart.categoryAxis.categoryNames = [t["period"] for t in trend]
     chart.categoryAxis.labels.fontSize = 8
@@ -134,12 +136,15 @@ def trend_chart(trend: list[dict], title: str) -> Drawing:
     chart.lines[0].strokeColor, chart.lines[0].strokeWidth = BRAND, 2
     chart.lines[1].strokeColor, chart.lines[1].strokeWidth = colors.HexColor("#7a7a7a"), 1.5
     chart.lines[1].strokeDashArray = [3, 2]
+    chart.lines[2].strokeColor, chart.lines[2].strokeWidth = UPDATED_COLOUR, 1.5
+    chart.lines[2].strokeDashArray = [1, 2]
     drawing.add(chart)
     legend = Legend()
     legend.x, legend.y, legend.fontSize, legend.alignment = WIDTH - 180, 165, 8, "right"
     legend.colorNamePairs = [
         (BRAND, _("Progress (%)")),
         (colors.HexColor("#7a7a7a"), _("Coverage (%)")),
+        (UPDATED_COLOUR, _("Updated in the period (%)")),
     ]
     drawing.add(legend)
     drawing.add(String(0, 158, title, fontSize=10, fillColor=BRAND))
@@ -151,6 +156,7 @@ def stats_table(groups: list[dict], total: dict | None, heading: str, styles) ->
         heading,
         _("Progress"),
         _("Coverage"),
+        _("Updated"),
         _("Reported"),
         *[k if k != "not_reported" else "n/r" for k in LEVEL_KEYS],
     ]
@@ -162,11 +168,12 @@ def stats_table(groups: list[dict], total: dict | None, heading: str, styles) ->
                 Paragraph(_esc(g["label"]), styles["small"]),
                 pct(g["progress"]) + (" *" if low else ""),
                 coverage_pct(g),
+                updated_pct(g),
                 f"{g['reported']}/{g['commitments']}",
                 *[str(g["levels"][k]) for k in LEVEL_KEYS],
             ]
         )
-    widths = [5.2 * cm, 1.7 * cm, 1.6 * cm, 1.6 * cm] + [0.85 * cm] * 6 + [0.9 * cm]
+    widths = [4.4 * cm, 1.7 * cm, 1.6 * cm, 1.6 * cm, 1.6 * cm] + [0.85 * cm] * 6 + [0.9 * cm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
@@ -178,7 +185,7 @@ def stats_table(groups: list[dict], total: dict | None, heading: str, styles) ->
     ]
     levels = {lv["key"]: lv for lv in status_legend()}
     for i, key in enumerate(LEVEL_KEYS):
-        col = 4 + i
+        col = 5 + i
         style.append(("BACKGROUND", (col, 0), (col, 0), colors.HexColor(levels[key]["colour"])))
         style.append(
             (
@@ -240,7 +247,10 @@ def build(report: dict, demo: bool) -> bytes:
                 _(
                     "Progress is the mean of status × 20%% over the commitments that have an "
                     "approved status; commitments with no report are left out of it and shown "
-                    "as coverage (reported ÷ all). * marks a coverage below %(threshold)s."
+                    "as coverage (reported ÷ all). * marks a coverage below %(threshold)s. "
+                    "Updated: the share of commitments with an approved status reported in the "
+                    "period itself (a status carried from an earlier period is covered, not "
+                    "updated)."
                 )
                 % {"threshold": f"{round(100 * LOW_COVERAGE)}%"}
             ),
@@ -254,7 +264,7 @@ def build(report: dict, demo: bool) -> bytes:
         story.append(progress_chart(data["country"], _("Progress by country (%)")))
     story.append(levels_chart(data["pillar"], _("Commitments at each level, by pillar")))
     if len(data["trend"]) > 1:
-        story.append(trend_chart(data["trend"], _("Progress and coverage over time (%)")))
+        story.append(trend_chart(data["trend"], _("Progress, coverage and updates over time (%)")))
     tables = [("pillar", _("Pillar"), _("By pillar"))]
     if not report["country"]:
         tables.append(("country", _("Country"), _("By country")))

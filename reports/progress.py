@@ -9,12 +9,18 @@ whole region) and a reporting period P:
 * ``coverage``    = reported / commitments (0 when the group is empty);
 * ``progress``    = mean of (status × 20 %) over the *reported* commitments, one decimal,
   ``None`` when nothing is reported; not-reported commitments are left out, never taken as 0;
-* ``levels``      = the count at each level 0-5 plus ``not_reported``.
+* ``levels``      = the count at each level 0-5 plus ``not_reported``;
+* ``updated``     = number of commitments with an approved status reported *in P itself*
+  (freshness: a status carried from an earlier period counts as reported, not as updated);
+  ``None`` when no period is given (there is no "this period" then);
+* ``reporting_rate`` = updated / commitments, beside coverage ("as of" P): a period opened
+  yesterday has a high coverage and a reporting rate near 0.
 
 How: one aggregate query counts the filtered commitments by (group, status), each commitment
 LEFT JOINed to its status as of P from ``commitments.selectors.status_as_of`` (the one
 definition of that status, computed once for all commitments in the same query); every figure
-above is a sum over those counts (``status_sum`` = Σ level × count). One more query per grouping
+above is a sum over those counts (``status_sum`` = Σ level × count); ``updated`` is one more
+conditional count in that same query. One more query per grouping
 dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
 from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) finds every
 commitment's status as of every period in one pass over the approved rows in index order
@@ -30,9 +36,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from commitments import selectors
-from commitments.models import Commitment, FocusArea, Pillar, ReportingPeriod, Status
+from commitments.models import (
+    Commitment,
+    FocusArea,
+    Pillar,
+    ReportingPeriod,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
 from countries.models import Country
 
 LEVELS = [int(s) for s in Status]
@@ -58,10 +73,18 @@ class Stats:
     reported: int = 0
     status_sum: int = 0
     levels: dict[int, int] = field(default_factory=lambda: {level: 0 for level in LEVELS})
+    updated: int | None = None  # reported in the period itself (None: no period given)
 
     @property
     def not_reported(self) -> int:
         return self.commitments - self.reported
+
+    @property
+    def reporting_rate(self) -> float | None:
+        """updated / commitments (0 when the group is empty; None without a period)."""
+        if self.updated is None:
+            return None
+        return self.updated / self.commitments if self.commitments else 0.0
 
     @property
     def coverage(self) -> float:
@@ -78,18 +101,23 @@ class Stats:
         self.commitments += other.commitments
         self.reported += other.reported
         self.status_sum += other.status_sum
+        if other.updated is not None:
+            self.updated = (self.updated or 0) + other.updated
         for level in LEVELS:
             self.levels[level] += other.levels[level]
 
     def as_dict(self) -> dict:
         levels = {str(level): count for level, count in self.levels.items()}
         levels["not_reported"] = self.not_reported
+        rate = self.reporting_rate
         return {
             "commitments": self.commitments,
             "reported": self.reported,
             "coverage": round(self.coverage, 4),
             "progress": self.progress,
             "levels": levels,
+            "updated": self.updated,
+            "reporting_rate": None if rate is None else round(rate, 4),
         }
 
 
@@ -158,14 +186,42 @@ def _run(sql: str, params: tuple) -> list[tuple]:
         return cursor.fetchall()
 
 
-def tally(
-    dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **filters
-) -> dict[tuple, int]:
-    """Commitments counted by (member id of each dimension in ``dims``, status or None).
+@dataclass
+class Counts:
+    """What ``tally`` counts: ``levels`` maps (member id of each dimension, status or None) to
+    a number of commitments; ``updated`` maps (member id of each dimension) to the number of
+    them with an approved status reported in the period itself (None: no period given)."""
+
+    levels: dict[tuple, int]
+    updated: dict[tuple, int] | None
+
+
+def _updated_sql(period: ReportingPeriod, commitment: str, status_period: str) -> tuple[str, tuple]:
+    """SQL true when the commitment ``commitment`` (a column) has an approved row in ``period``,
+    knowing ``status_period``, the period of its status as of ``period`` (NULL: none). That
+    status is the newest row of the periods that ended by ``period``'s end: it is in
+    ``period`` itself, or in a period ending the same day (a later start wins, e.g. 2024-H2
+    over 2024); only then is the row in ``period`` looked up (rare: no probe otherwise)."""
+    siblings = ReportingPeriod.objects.filter(end_date=period.end_date).exclude(pk=period.pk)
+    p_sql, p_params = _sql(siblings.values("id"))
+    table = StatusUpdate._meta.db_table
+    sql = (
+        f"({status_period} = %s OR ({status_period} IN ({p_sql}) AND EXISTS ("
+        f"SELECT 1 FROM {table} u WHERE u.commitment_id = {commitment}"
+        f" AND u.period_id = %s AND u.review_state = %s)))"
+    )
+    return sql, (period.pk, *p_params, period.pk, ReviewState.APPROVED)
+
+
+def tally(dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **filters) -> Counts:
+    """Commitments counted by (member id of each dimension in ``dims``, status or None), and
+    how many of them were updated in ``period`` (``Counts``).
 
     One query: the filtered commitments LEFT JOIN their status as of ``period`` (one row per
-    commitment, ``selectors.status_as_of``), grouped by the dimensions' columns and the status;
-    on SQLite each commitment's status is looked up (``with_current_status``) instead.
+    commitment, ``selectors.status_as_of``, with the period it was reported in), grouped by the
+    dimensions' columns and the status, with one conditional count of the statuses reported in
+    ``period`` itself; on SQLite each commitment's status is looked up (``with_current_status``)
+    instead.
     """
     commitments = _filtered_commitments(**filters)
     columns = [DIMENSIONS[d][3] for d in dims]
@@ -173,30 +229,47 @@ def tally(
         # SQLite sorts a million rows for the window far slower than it looks each
         # commitment's newest row up in the index (docs/benchmarks.md): the correlated form.
         # (grouped outside, so the lookup runs once per commitment, not again for GROUP BY)
-        t_sql, t_params = _sql(
-            commitments.with_current_status(period).values(*columns, "current_status")
-        )
+        statused = commitments.with_current_status(period)
+        names = [*columns, "current_status"]
+        if period is not None:  # one more probe of the index per commitment: a row in P?
+            fresh = StatusUpdate.objects.counted().filter(commitment=OuterRef("pk"), period=period)
+            statused, names = statused.annotate(fresh=Exists(fresh)), [*names, "fresh"]
+        t_sql, t_params = _sql(statused.values(*names))
         keys = "".join(f"t.{column}, " for column in columns)
+        u_sql = "t.fresh" if period is not None else "NULL"
         sql = (
-            f"SELECT {keys}t.current_status, COUNT(*) FROM ({t_sql}) t"
-            f" GROUP BY {keys}t.current_status"
+            f"SELECT {keys}t.current_status, COUNT(*), COUNT(CASE WHEN {u_sql} THEN 1 END)"
+            f" FROM ({t_sql}) t GROUP BY {keys}t.current_status"
         )
-        return {tuple(row[:-1]): row[-1] for row in _run(sql, t_params)}
-    c_sql, c_params = _sql(commitments.values("id", *columns))
-    statuses = selectors.status_as_of(
-        period, commitments=commitments if _filtered(filters) else None
-    )
-    s_sql, s_params = _sql(statuses.values("commitment_id", "status"))
-    keys = "".join(f"c.{column}, " for column in columns)
-    sql = (
-        f"SELECT {keys}s.status, COUNT(*) FROM ({c_sql}) c "
-        f"LEFT JOIN ({s_sql}) s ON s.commitment_id = c.id GROUP BY {keys}s.status"
-    )
-    return {tuple(row[:-1]): row[-1] for row in _run(sql, c_params + s_params)}
+        rows = _run(sql, t_params)
+    else:
+        c_sql, c_params = _sql(commitments.values("id", *columns))
+        statuses = selectors.status_as_of(
+            period, commitments=commitments if _filtered(filters) else None
+        )
+        s_sql, s_params = _sql(statuses.values("commitment_id", "status", "period_id"))
+        keys = "".join(f"c.{column}, " for column in columns)
+        u_sql, u_params = ("NULL", ())
+        if period is not None:
+            u_sql, u_params = _updated_sql(period, "c.id", "s.period_id")
+        sql = (
+            f"SELECT {keys}s.status, COUNT(*), COUNT(CASE WHEN {u_sql} THEN 1 END)"
+            f" FROM ({c_sql}) c LEFT JOIN ({s_sql}) s ON s.commitment_id = c.id"
+            f" GROUP BY {keys}s.status"
+        )
+        rows = _run(sql, u_params + c_params + s_params)
+    levels: dict[tuple, int] = {}
+    updated: dict[tuple, int] | None = None if period is None else {}
+    for row in rows:
+        key, n, fresh = tuple(row[:-2]), row[-2], row[-1]
+        levels[key] = n
+        if updated is not None and fresh:
+            updated[key[:-1]] = updated.get(key[:-1], 0) + fresh
+    return Counts(levels=levels, updated=updated)
 
 
-def _stats(counts: list[tuple[int | None, int]]) -> Stats:
-    stats = Stats()
+def _stats(counts: list[tuple[int | None, int]], updated: int | None = None) -> Stats:
+    stats = Stats(updated=updated)
     for status, n in counts:
         stats.commitments += n
         if status is not None:
@@ -215,14 +288,22 @@ def _members(part: str, filters: dict) -> list[tuple[int, object, str]]:
     return [(obj.pk, getattr(obj, key_attr), str(obj.name)) for obj in queryset]
 
 
-def _progress(counts, dims, by, members, period) -> Progress:
-    """Group the (dims ids, status) counts by ``by`` (a subset of ``dims``), in members' order."""
+def _progress(counts: Counts, dims, by, members, period) -> Progress:
+    """Group the counts by ``by`` (a subset of ``dims``), in members' order."""
     positions = [dims.index(part) for part in by]
     grouped: dict[tuple, list[tuple[int | None, int]]] = {}
     everything: list[tuple[int | None, int]] = []
-    for key, n in counts.items():
+    for key, n in counts.levels.items():
         grouped.setdefault(tuple(key[i] for i in positions), []).append((key[-1], n))
         everything.append((key[-1], n))
+    fresh: dict[tuple, int] | None = None
+    total_fresh: int | None = None
+    if counts.updated is not None:
+        fresh, total_fresh = {}, 0
+        for key, n in counts.updated.items():
+            group = tuple(key[i] for i in positions)
+            fresh[group] = fresh.get(group, 0) + n
+            total_fresh += n
     groups: list[Group] = []
     for combination in itertools.product(*(members[part] for part in by)) if by else []:
         ids = tuple(pk for pk, _key, _label in combination)
@@ -232,10 +313,12 @@ def _progress(counts, dims, by, members, period) -> Progress:
                 labels={
                     part: label for part, (_pk, _k, label) in zip(by, combination, strict=True)
                 },
-                stats=_stats(grouped.get(ids, [])),
+                stats=_stats(grouped.get(ids, []), None if fresh is None else fresh.get(ids, 0)),
             )
         )
-    return Progress(period=period, by=list(by), total=_stats(everything), groups=groups)
+    return Progress(
+        period=period, by=list(by), total=_stats(everything, total_fresh), groups=groups
+    )
 
 
 def _check(by) -> list[str]:
@@ -276,7 +359,7 @@ def compute_many(
 
 
 def assemble(
-    counts: dict[tuple, int],
+    counts: Counts,
     groupings: list[list[str] | tuple[str, ...]],
     period: ReportingPeriod | None = None,
     *,
@@ -299,13 +382,15 @@ class Timeline:
     """The filtered commitments' statuses as of every period, and what moved into each, counted.
 
     ``levels[i]`` counts the commitments at each level as of ``periods[i]``; ``moved[i]`` how
-    many went ``up``, ``down`` or were reported ``first`` compared with ``periods[i - 1]``.
+    many went ``up``, ``down`` or were reported ``first`` compared with ``periods[i - 1]``;
+    ``updated[i]`` how many have an approved status reported in ``periods[i]`` itself.
     """
 
     periods: list[ReportingPeriod]  # chronological (by end date, then start date)
     commitments: int
     levels: list[dict[int, int]]
     moved: list[dict[str, int]]
+    updated: list[int] = field(default_factory=list)
 
     def _index(self, period: ReportingPeriod) -> int | None:
         codes = [p.code for p in self.periods]
@@ -313,8 +398,8 @@ class Timeline:
 
     def stats(self, period: ReportingPeriod) -> Stats:
         """The Stats as of ``period``: equal to ``compute(period=period, ...).total``."""
-        levels = self.levels[self._index(period)]
-        stats = _stats(list(levels.items()))
+        index = self._index(period)
+        stats = _stats(list(self.levels[index].items()), self.updated[index])
         stats.commitments = self.commitments
         return stats
 
@@ -338,10 +423,15 @@ def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPerio
 
 
 def as_of_each_period_sql(
-    periods: list[ReportingPeriod], queryset, filtered: bool, columns: list[int] | None = None
+    periods: list[ReportingPeriod],
+    queryset,
+    filtered: bool,
+    columns: list[int] | None = None,
+    updated: bool = False,
 ) -> tuple[str, tuple]:
     """SQL of one row per commitment with approved rows: ``commitment_id`` and ``s<i>``, its
-    status as of ``periods[i]`` (NULL: not reported), for each i in ``columns`` (default all).
+    status as of ``periods[i]`` (NULL: not reported), for each i in ``columns`` (default all);
+    with ``updated`` also ``u<i>``: 1 when it has an approved row in ``periods[i]`` itself.
 
     One pass, no sort: the newest row of each commitment in each period
     (``selectors.newest_approved_per_period``, in the order of the index) is given
@@ -362,6 +452,11 @@ def as_of_each_period_sql(
         f"MAX(CASE WHEN x.r <= {int(bound[i])} THEN x.r * 8 + x.status END) %% 8 AS s{i}"
         for i in wanted
     )
+    if updated:
+        statuses += "".join(
+            f", MAX(CASE WHEN x.r = {int(rank[periods[i].pk])} THEN 1 ELSE 0 END) AS u{i}"
+            for i in wanted
+        )
     sql = (
         f"SELECT x.commitment_id, {statuses} FROM ("
         f" SELECT n.commitment_id, n.status, CASE n.period_id {when} END AS r"
@@ -374,11 +469,12 @@ def _timeline_query(
     periods: list[ReportingPeriod], filters: dict, dims: tuple[str, ...]
 ) -> list[tuple]:
     """Per group of ``dims`` (none: one row): the commitments, then for each period the count
-    at each level 0-5, then for each period after the first the counts up, down, first."""
+    at each level 0-5, then for each period after the first the counts up, down, first, then
+    for each period the count updated in it."""
     queryset = _filtered_commitments(**filters)
     columns = [DIMENSIONS[d][3] for d in dims]
     c_sql, c_params = _sql(queryset.values("id", *columns))
-    a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters))
+    a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters), updated=True)
     counts = ["COUNT(*)"]
     for i in range(len(periods)):
         counts += [f"COUNT(CASE WHEN a.s{i} = {level} THEN 1 END)" for level in LEVELS]
@@ -389,6 +485,7 @@ def _timeline_query(
             f"COUNT(CASE WHEN {now} < {before} THEN 1 END)",
             f"COUNT(CASE WHEN {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
         ]
+    counts += [f"COUNT(CASE WHEN a.u{i} = 1 THEN 1 END)" for i in range(len(periods))]
     keys = ", ".join(f"c.{column}" for column in columns)
     sql = (
         f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)}"
@@ -403,6 +500,7 @@ def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) ->
     total = 0
     levels = [{level: 0 for level in LEVELS} for _ in periods]
     moved = [{"up": 0, "down": 0, "first": 0} for _ in periods]
+    updated = [0 for _ in periods]
     for row in rows:
         values = row[n_dims:]
         total += values[0]
@@ -415,9 +513,12 @@ def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) ->
             moved[i]["up"] += up
             moved[i]["down"] += down
             moved[i]["first"] += first
+        base += max(n - 1, 0) * 3
+        for i in range(n):
+            updated[i] += values[base + i]
     if periods:  # the first period: every reported commitment is a first report
         moved[0]["first"] = sum(levels[0].values())
-    return Timeline(periods=periods, commitments=total, levels=levels, moved=moved)
+    return Timeline(periods=periods, commitments=total, levels=levels, moved=moved, updated=updated)
 
 
 def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timeline:
@@ -433,7 +534,7 @@ def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timelin
 
 def numbers(
     period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None, **filters
-) -> tuple[dict[tuple, int], Timeline]:
+) -> tuple[Counts, Timeline]:
     """``tally(ALL_DIMENSIONS, period, **filters)`` and ``timeline(periods, **filters)`` from
     one query (the timeline counted per (pillar, country, focus area)): what the dashboard and
     the country pages show. ``period`` must be one of ``periods`` (else: two queries)."""
@@ -443,17 +544,21 @@ def numbers(
         return counts, timeline(periods, **filters)
     rows = _timeline_query(periods, filters, ALL_DIMENSIONS)
     index = [p.code for p in periods].index(period.code)
-    counts: dict[tuple, int] = {}
-    n_dims = len(ALL_DIMENSIONS)
+    levels: dict[tuple, int] = {}
+    updated: dict[tuple, int] = {}
+    n_dims, n = len(ALL_DIMENSIONS), len(periods)
     for row in rows:
         keys, values = tuple(row[:n_dims]), row[n_dims:]
         at = values[1 + index * len(LEVELS) : 1 + (index + 1) * len(LEVELS)]
-        for level, n in zip(LEVELS, at, strict=True):
-            if n:
-                counts[(*keys, level)] = n
+        for level, count in zip(LEVELS, at, strict=True):
+            if count:
+                levels[(*keys, level)] = count
         if values[0] - sum(at):
-            counts[(*keys, None)] = values[0] - sum(at)
-    return counts, _timeline(periods, rows, n_dims)
+            levels[(*keys, None)] = values[0] - sum(at)
+        fresh = values[1 + n * len(LEVELS) + max(n - 1, 0) * 3 + index]
+        if fresh:
+            updated[keys] = fresh
+    return Counts(levels=levels, updated=updated), _timeline(periods, rows, n_dims)
 
 
 def trend(
@@ -491,4 +596,8 @@ def explain(stats: dict) -> dict:
         "not_reported": levels["not_reported"],
         "progress": stats["progress"],
         "coverage_percent": round(100 * stats["coverage"], 2),
+        "updated": stats.get("updated"),
+        "reporting_rate_percent": None
+        if stats.get("reporting_rate") is None
+        else round(100 * stats["reporting_rate"], 2),
     }

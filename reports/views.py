@@ -21,7 +21,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from commitments.models import Commitment
+from commitments.models import Commitment, ReportingPeriod
+from commitments.tracker import stale_period_codes
 from funding.selectors import country_funding
 from indicators.selectors import commitment_indicators, country_indicators
 
@@ -149,6 +150,8 @@ def country(request, iso3: str):
             "chart": dashboard.chart_data(page["pillar"], page["trend"]),
             "quality": page["quality"],
             "commitments": commitments,
+            # the statuses older than the period before the one shown (no query)
+            "stale": stale_period_codes(ref["periods"], sel.period),
             "pager": dashboard.pager(
                 request.GET,
                 commitments.number,
@@ -213,6 +216,8 @@ def commitment_list(request):
             "status": status,
             "status_label": status_label,
             "status_choices": list(context["levels"]),
+            # the statuses older than the period before the one shown (no query)
+            "stale": stale_period_codes(context["ref"]["periods"], sel.period),
         }
 
     context["content"] = cached_content(
@@ -233,13 +238,19 @@ def commitment_detail(request, code: str):
         code=code.upper(),
     )
     history = list(dashboard.commitment_history(commitment))
+    current = history[-1] if history else None
+    # stale: the latest approved status is older than the period before the newest one
+    stale = current is not None and current.period.code in stale_period_codes(
+        list(ReportingPeriod.objects.all()), None
+    )
     return render(
         request,
         "reports/commitment_detail.html",
         {
             "c": commitment,
             "history": history,
-            "current": history[-1] if history else None,
+            "current": current,
+            "stale": stale,
             "demo": cached_demo_flag(),
             # linked indicators' approved values over time (issue 13): 1 query, 2 with links
             "linked_indicators": commitment_indicators(commitment),

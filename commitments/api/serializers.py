@@ -35,9 +35,30 @@ class FocusAreaSerializer(serializers.ModelSerializer):
 
 
 class PeriodSerializer(serializers.ModelSerializer):
+    """A period with its reporting calendar: deadlines (null when not set) and the days left
+    until the submission deadline (0 on the day, negative after it; null when none is set)."""
+
+    days_left = serializers.SerializerMethodField(
+        help_text="Days from today to the submission deadline: 0 on the day, negative after "
+        "it (statuses are still accepted then, and marked late); null when none is set."
+    )
+
     class Meta:
         model = ReportingPeriod
-        fields = ["code", "kind", "start_date", "end_date"]
+        fields = [
+            "code",
+            "kind",
+            "start_date",
+            "end_date",
+            "locked",
+            "submission_deadline",
+            "review_deadline",
+            "days_left",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, obj) -> int | None:
+        return obj.days_left()
 
 
 class AreaCountSerializer(serializers.Serializer):
@@ -138,9 +159,22 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "source",
             "review_state",
             "review_comment",
+            "late",
             "base_version",
         ]
-        read_only_fields = ["id", "created_at", "source", "review_state", "review_comment"]
+        read_only_fields = [
+            "id",
+            "created_at",
+            "source",
+            "review_state",
+            "review_comment",
+            "late",
+        ]
+        extra_kwargs = {
+            "late": {
+                "help_text": "Recorded after the period's submission deadline (accepted anyway)."
+            }
+        }
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):

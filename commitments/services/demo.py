@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from ..models import Commitment, ReportingPeriod, Source, StatusUpdate
+from ..models import ChangeEvent, Commitment, ReportingPeriod, Source, StatusUpdate
 from ..signals import announce_figures_changed
+from .audit import log
 
 DEMO_PERIODS = [
     # (code, kind, start, end, share of commitments reported in the period)
@@ -56,8 +59,42 @@ def seed_demo() -> int:
                 )
             )
     StatusUpdate.objects.bulk_create(rows, batch_size=500)
+    demo_calendar()
     announce_figures_changed(StatusUpdate)
     return len(rows)
+
+
+# The demo calendar: the open period's submission deadline three weeks from the day the demo
+# is seeded, the review deadline two weeks later, so the tracker shows days left.
+DEMO_SUBMISSION_DAYS, DEMO_REVIEW_DAYS = 21, 35
+
+
+def demo_calendar(today: date | None = None) -> ReportingPeriod | None:
+    """Give the open period (the newest unlocked one, as the tracker picks it) demo deadlines,
+    unless it has a submission deadline already (the secretariat's are never replaced).
+    Audited (route ``demo``). Returns the period changed, if any."""
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.filter(locked=False).order_by("-end_date", "-start_date")
+    period = period.first()
+    if period is None or period.submission_deadline is not None:
+        return None
+    period.submission_deadline = max(
+        today + timedelta(days=DEMO_SUBMISSION_DAYS), period.start_date
+    )
+    period.review_deadline = period.submission_deadline + timedelta(
+        days=DEMO_REVIEW_DAYS - DEMO_SUBMISSION_DAYS
+    )
+    period.save(update_fields=["submission_deadline", "review_deadline"])
+    log(
+        None,
+        ChangeEvent.Action.PERIOD_DEADLINES,
+        Source.DEMO,
+        period=period,
+        old="- / -",
+        new=f"{period.submission_deadline.isoformat()} / {period.review_deadline.isoformat()}",
+        comment="demo calendar (seed_demo)",
+    )
+    return period
 
 
 def demo_data_present() -> bool:

@@ -90,6 +90,16 @@
             pointStyle: "rect",
             pointRadius: 4,
           },
+          {
+            label: data.text.updated,
+            data: trend.updated,
+            borderColor: "#8a4b08",
+            backgroundColor: "#8a4b08",
+            borderWidth: 2,
+            borderDash: [2, 3],
+            pointStyle: "triangle",
+            pointRadius: 5,
+          },
         ],
       },
       options: {

@@ -158,7 +158,15 @@ def test_anonymous_and_users_without_a_role_cannot_post(api, plans):
 def test_progress_contract(api, plans):
     body = api.get("/api/v1/progress/", {"by": "pillar", "period": "2024"}).json()
     assert body["period"] == "2024" and body["by"] == ["pillar"]
-    assert set(body["total"]) == {"commitments", "reported", "coverage", "progress", "levels"}
+    assert set(body["total"]) == {
+        "commitments",
+        "reported",
+        "coverage",
+        "progress",
+        "levels",
+        "updated",
+        "reporting_rate",
+    }
     assert body["total"]["commitments"] == 229 and body["total"]["progress"] is None
     assert [g["pillar"] for g in body["groups"]] == [1, 2, 3, 4]
     assert set(body["total"]["levels"]) == {"0", "1", "2", "3", "4", "5", "not_reported"}

@@ -168,6 +168,9 @@ def period_form(period, **overrides) -> dict:
         "start_date": period.start_date.isoformat(),
         "end_date": period.end_date.isoformat(),
         "locked": "on" if period.locked else "",
+        "submission_deadline": (period.submission_deadline or "")
+        and str(period.submission_deadline),
+        "review_deadline": (period.review_deadline or "") and str(period.review_deadline),
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
@@ -223,6 +226,79 @@ def test_moving_an_open_periods_dates_is_audited_and_moves_the_figures(
     )
     assert event.route == "admin" and event.user == people["sofia"]
     assert figures_signals
+
+
+def test_deadlines_are_edited_in_the_admin_through_the_service(
+    client, people, django_capture_on_commit_callbacks
+):
+    period = ReportingPeriod.objects.get(code="2025")
+    url = f"/admin/commitments/reportingperiod/{period.pk}/change/"
+    client.force_login(people["sofia"])
+    page = client.get(url).content.decode()
+    assert 'name="submission_deadline"' in page and 'name="review_deadline"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            period_form(period, submission_deadline="2025-11-15", review_deadline="2025-12-01"),
+        )
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert (period.submission_deadline, period.review_deadline) == (
+        dt.date(2025, 11, 15),
+        dt.date(2025, 12, 1),
+    )
+    event = ChangeEvent.objects.get(action=ChangeEvent.Action.PERIOD_DEADLINES)
+    assert (event.old_value, event.new_value) == ("- / -", "2025-11-15 / 2025-12-01")
+    assert event.route == "admin" and event.user == people["sofia"]
+    # saving the form again unchanged writes no event
+    client.post(url, period_form(period))
+    assert ChangeEvent.objects.filter(action=ChangeEvent.Action.PERIOD_DEADLINES).count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"submission_deadline": "2024-12-31"}, "submission_deadline", "before the period starts"),
+        ({"review_deadline": "2025-10-01"}, "review_deadline", "Set a submission deadline"),
+        (
+            {"submission_deadline": "2025-11-15", "review_deadline": "2025-11-01"},
+            "review_deadline",
+            "before the submission deadline",
+        ),
+    ],
+)
+def test_bad_deadlines_get_a_clear_message_and_nothing_is_written(
+    client, people, overrides, field, message
+):
+    period = ReportingPeriod.objects.get(code="2025")
+    client.force_login(people["sofia"])
+    response = client.post(
+        f"/admin/commitments/reportingperiod/{period.pk}/change/",
+        period_form(period, **overrides),
+    )
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors[field][0]
+    period.refresh_from_db()
+    assert (period.submission_deadline, period.review_deadline) == (None, None)
+    assert not ChangeEvent.objects.filter(action=ChangeEvent.Action.PERIOD_DEADLINES).exists()
+
+
+def test_deadlines_and_dates_move_together_in_one_save(client, people):
+    period = ReportingPeriod.objects.get(code="2025")
+    client.force_login(people["sofia"])
+    # the deadline fits only the new start: the dates move first, then the deadline is set
+    response = client.post(
+        f"/admin/commitments/reportingperiod/{period.pk}/change/",
+        period_form(period, start_date="2024-12-01", submission_deadline="2024-12-15"),
+    )
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert (period.start_date, period.submission_deadline) == (
+        dt.date(2024, 12, 1),
+        dt.date(2024, 12, 15),
+    )
+    actions = set(ChangeEvent.objects.values_list("action", flat=True))
+    assert {ChangeEvent.Action.PERIOD_EDITED, ChangeEvent.Action.PERIOD_DEADLINES} <= actions
 
 
 def test_pillar_edits_are_audited(

@@ -39,6 +39,8 @@ def stats_cells(stats) -> list[str]:
         str(d["commitments"]),
         str(d["reported"]),
         str(round(100 * d["coverage"], 2)),
+        str(d["updated"]),
+        str(round(100 * d["reporting_rate"], 2)),
         "" if d["progress"] is None else str(d["progress"]),
         *[str(d["levels"][k]) for k in ["5", "4", "3", "2", "1", "0", "not_reported"]],
     ]
@@ -64,9 +66,9 @@ def test_panel_csv_equals_the_engine(client, demo, panel, by, params):
     for row, group in zip(body, result.groups, strict=False):
         assert row[0] == params["period"]
         assert row[first - 1] == group.label.split(" · ")[-1] or group.label in row
-        assert row[first : first + 11] == stats_cells(group.stats)
+        assert row[first : first + 13] == stats_cells(group.stats)
     assert body[-1][first - 1] == "All"
-    assert body[-1][first : first + 11] == stats_cells(result.total)
+    assert body[-1][first : first + 13] == stats_cells(result.total)
 
 
 def test_trend_and_movement_csv(client, demo):
@@ -74,7 +76,7 @@ def test_trend_and_movement_csv(client, demo):
     periods = list(ReportingPeriod.objects.all())
     assert [r[0] for r in trend[1:]] == [p.code for p in periods]
     for row, (_p, stats) in zip(trend[1:], progress.trend(periods, country="CRI"), strict=True):
-        assert row[1:12] == stats_cells(stats)
+        assert row[1:14] == stats_cells(stats)
     moved = read_csv(
         client.get("/export/movement.csv", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
     )
@@ -100,6 +102,9 @@ def test_workbook_of_every_panel(client, demo):
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[header.index("Progress (%)")] == total.progress
     assert last[header.index("Reported")] == total.reported
+    # freshness beside coverage: reported in 2024 itself, not carried from before
+    assert last[header.index("Updated in the period")] == total.updated < total.reported
+    assert last[header.index("Updated in the period (%)")] == round(100 * total.reporting_rate, 2)
     single = read_xlsx(client.get("/export/country.xlsx", {"period": "2024"}))
     assert single.active.max_row == 1 + 7 + 1
 

@@ -35,6 +35,9 @@ def test_region_total(small):
         "coverage": round(5 / 6, 4),
         "progress": 48.0,
         "levels": {"0": 1, "1": 1, "2": 1, "3": 0, "4": 1, "5": 1, "not_reported": 1},
+        # reported in 2024 itself: g1, g4, h1, h2 (g2's 2 is carried from 2023)
+        "updated": 4,
+        "reporting_rate": round(4 / 6, 4),
     }
     assert result["groups"] == []
 
@@ -55,6 +58,8 @@ def test_by_pillar_includes_empty_pillars_with_null_progress(small):
         "coverage": 0.0,
         "progress": None,
         "levels": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "not_reported": 0},
+        "updated": 0,
+        "reporting_rate": 0.0,
     }
     assert (groups[4]["reported"], groups[4]["progress"]) == (1, 0.0)  # 0 counts as reported
 

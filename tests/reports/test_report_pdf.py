@@ -47,10 +47,19 @@ def test_regional_pdf_has_the_engines_figures(client, demo):
         assert f"{group.stats.progress:.1f}% in pillar {group.keys['pillar']}" in text
     for group in by_country.groups:
         assert f"{group.label} {group.stats.progress:.1f}%" in text
-    # the tables: a row per pillar with progress, coverage and reported/commitments
+    # freshness in the summary: reported in 2024 itself, beside the coverage as of 2024
+    assert total.updated < total.reported
+    assert (
+        f"In 2024 itself, {total.updated} of the {total.commitments} commitments were updated "
+        f"({round(100 * total.reporting_rate)}%)" in text
+    )
+    # the tables: a row per pillar with progress, coverage, updated and reported/commitments
     for group in by_pillar.groups:
         s = group.stats
-        assert f"{s.progress:.1f}% {round(100 * s.coverage)}% {s.reported}/{s.commitments}" in text
+        assert (
+            f"{s.progress:.1f}% {round(100 * s.coverage)}% {round(100 * s.reporting_rate)}% "
+            f"{s.reported}/{s.commitments}" in text
+        )
 
 
 def test_country_pdf_in_spanish(client, demo):
@@ -60,6 +69,7 @@ def test_country_pdf_in_spanish(client, demo):
     assert f"{total.progress:.1f}%".replace(".", ",") in text  # Spanish decimal comma
     assert "Guatemala" in text
     assert f"{total.reported}/{total.commitments}" in text
+    assert f"En 2023 mismo, {total.updated} de los {total.commitments} compromisos" in text
 
 
 def test_pdf_without_any_status(client):

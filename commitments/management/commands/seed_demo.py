@@ -6,7 +6,8 @@ from commitments.services import seed_demo
 class Command(BaseCommand):
     help = (
         "Write a deterministic, clearly synthetic status history (2021-2024, with a mid-year "
-        "period) so the pages show something. Replaces earlier demo rows; never touches real ones."
+        "period) so the pages show something, and deadlines on the open period (three weeks from "
+        "today) unless it has some. Replaces earlier demo rows; never touches real ones."
     )
 
     def handle(self, *args, **options):
