@@ -33,7 +33,7 @@ PAGES = [
     # periods, focus areas)
     ("sofia", "/workspace/review/", AUTH + MENU + 2 + 1 + 3),
     # the same and the three filters' values (country, period, focus area)
-    ("sofia", "/workspace/review/?country=GTM&period=2024&focus_area=PRO", AUTH + MENU + 9),
+    ("sofia", "/workspace/review/?country=GTM&period=2024&focus_area=EDU", AUTH + MENU + 9),
     # auth; memberships; the page (count, rows); demo flag
     ("gabriel", "/workspace/mine/", AUTH + MENU + 1 + 2 + 1),
 ]
