@@ -131,3 +131,15 @@ def test_the_review_page_query_count(client, people, django_assert_num_queries):
     # without filters: the three value look-ups go
     with django_assert_num_queries(11):
         client.get(reverse("review-queue"))
+
+
+def test_the_workspace_list_links_its_export_with_the_filters(client, people):
+    client.force_login(people["sofia"])
+    html = client.get(reverse("workspace-commitments"), {"country": "PAN", "page": "1"})
+    html = html.content.decode()
+    xlsx = reverse("commitments-export", args=["xlsx"]) + "?country=PAN"
+    assert f'href="{xlsx}"' in html
+    assert f'href="{reverse("commitments-export", args=["csv"])}?country=PAN"' in html
+    exported = client.get(xlsx)
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
