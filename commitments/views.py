@@ -345,13 +345,9 @@ def review_queue(request):
                     messages.error(request, " ".join(exc.messages))
             else:
                 if approve:
-                    text = ngettext(
-                        "%(n)d update approved.", "%(n)d updates approved.", count
-                    )
+                    text = ngettext("%(n)d update approved.", "%(n)d updates approved.", count)
                 else:
-                    text = ngettext(
-                        "%(n)d update returned.", "%(n)d updates returned.", count
-                    )
+                    text = ngettext("%(n)d update returned.", "%(n)d updates returned.", count)
                 messages.success(request, text % {"n": count})
                 return redirect(here)
     elif request.method == "POST":  # a comment over the limit: said on the row it came from

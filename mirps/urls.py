@@ -10,6 +10,7 @@ from indicators import api as indicator_api
 from mirps.views import health
 from reports.api import ProgressView
 
+
 class Router(DefaultRouter):
     """The API root lists the figures (``progress/``, a plain view outside the router) first,
     then every collection."""
@@ -42,7 +43,7 @@ router.register("quantifications", funding_api.QuantificationViewSet, basename="
 router.register("funding-lines", funding_api.FundingLineViewSet, basename="funding-line")
 router.register("funding-summary", funding_api.FundingSummaryViewSet, basename="funding-summary")
 
-# The admin in the site's name and the reader's language (Django's own says "Django administration").
+# The admin in the site's name and the reader's language (not "Django administration").
 admin.site.site_header = _("MIRPS monitor — administration")
 admin.site.site_title = _("MIRPS monitor administration")
 admin.site.index_title = _("Data, accounts and national teams")

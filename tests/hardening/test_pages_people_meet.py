@@ -35,7 +35,7 @@ def test_a_national_team_on_the_review_queue_gets_the_styled_403(language, title
     assert response.status_code == 403
     html = response.content.decode()
     assert 'class="site-header"' in html and "/static/css/app.css" in html
-    assert f"<h1 id=\"error-title\">{title}</h1>" in html
+    assert f'<h1 id="error-title">{title}</h1>' in html
     assert why in html
     assert f'<html lang="{language}">' in html
 
