@@ -150,6 +150,8 @@ def test_pages_in_both_languages_fit_a_desktop_and_a_phone(live_server, chromium
                 text = page.inner_text("body")
                 if labels[language] not in text:
                     problems.append(f"{name} {language} {width}px lacks {labels[language]!r}")
+                if "{#" in text or "{%" in text:  # a template comment shown as text
+                    problems.append(f"{name} {language} {width}px shows template syntax")
                 if labels[OTHER[language]] in text:
                     problems.append(
                         f"{name} {language} {width}px shows {labels[OTHER[language]]!r}"

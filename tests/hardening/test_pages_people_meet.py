@@ -83,3 +83,11 @@ def test_only_staff_see_a_link_to_the_admin():
     client = Client()
     client.force_login(staff)
     assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+def test_no_template_comment_leaks_onto_the_public_pages():
+    # A {# … #} comment cannot span lines in Django: spread over two it is printed as text.
+    load_plans()
+    for url in ["/", "/countries/GTM/", "/commitments/", "/changes/"]:
+        html = Client().get(url).content.decode()
+        assert "{#" not in html and "#}" not in html, url
