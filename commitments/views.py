@@ -369,9 +369,11 @@ def review_queue(request):
     ).get_page(request.GET.get("page"))
     groups: dict[Country, list[StatusUpdate]] = {}
     for update in page.object_list:
-        update.row_error = row_errors.get(update.pk, "")
+        update.row_error = row_errors.pop(update.pk, "")
         update.row_comment = row_comments.get(update.pk, "")
         groups.setdefault(update.commitment.country, []).append(update)
+    for error in row_errors.values():  # its row left the queue meanwhile (reviewed, replaced)
+        messages.error(request, error)
     query.pop("page", None)
     return render(
         request,
@@ -386,7 +388,6 @@ def review_queue(request):
             "query": query.urlencode(),
             "here": here,
         },
-        status=400 if row_errors else 200,
     )
 
 

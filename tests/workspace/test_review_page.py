@@ -49,7 +49,7 @@ def test_return_without_a_comment_says_so_on_that_row(client, people):
     second = submit("GTM-PRO-02", people["gabriel"])
     client.force_login(people["sofia"])
     response = client.post(reverse("review-queue"), {"return_one": second.pk, "comment": " "})
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     row = html[html.index(f'id="u{second.pk}"') :]
     row = row[: row.index("</article>")]
@@ -65,9 +65,20 @@ def test_a_too_long_row_comment_is_refused_on_the_row_with_the_text_kept(client,
     long = "x" * (StatusUpdate.REVIEW_COMMENT_MAX_LENGTH + 1)
     response = client.post(reverse("review-queue"), {"return_one": update.pk, "comment": long})
     html = response.content.decode()
-    assert response.status_code == 400 and 'id="err-' in html and long in html
+    assert response.status_code == 200 and 'id="err-' in html and long in html
     update.refresh_from_db()
     assert update.review_state == ReviewState.SUBMITTED
+
+
+def test_a_row_reviewed_meanwhile_is_said_at_the_top(client, people):
+    update = submit("GTM-PRO-01", people["gabriel"])
+    client.force_login(people["sofia"])
+    client.post(reverse("review-queue"), {"approve_one": update.pk})
+    again = client.post(reverse("review-queue"), {"return_one": update.pk, "comment": "late"})
+    assert again.status_code == 200
+    assert "no longer awaiting review" in again.content.decode()
+    update.refresh_from_db()
+    assert update.review_state == ReviewState.APPROVED
 
 
 def test_filters_are_kept_in_the_url_and_select_the_rows(client, people):
