@@ -134,6 +134,32 @@ class CommitmentFilterForm(forms.Form):
     )
 
 
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters (in the URL; validated, so no ORM lookup passes through)."""
+
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="iso3",
+        required=False,
+        empty_label=_("All countries"),
+    )
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        queryset=ReportingPeriod.objects.order_by("-end_date", "-start_date"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All periods"),
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("Focus area"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All focus areas"),
+    )
+
+
 class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment for the national team"),

@@ -327,10 +327,16 @@ def country_matrix(
     return result
 
 
-def review_queue():
-    """Submitted updates awaiting review, grouped by country (ordered for display)."""
-    return (
-        StatusUpdate.objects.pending()
-        .select_related("commitment__country", "period", "created_by")
-        .order_by("commitment__country__name_en", "commitment__order", "created_at")
+def review_queue(*, country=None, period=None, focus_area=None):
+    """Submitted updates awaiting review, of one country, period and focus area when given,
+    ordered for display by country (the page groups them), plan order, then submission."""
+    queue = StatusUpdate.objects.pending()
+    if country is not None:
+        queue = queue.filter(commitment__country=country)
+    if period is not None:
+        queue = queue.filter(period=period)
+    if focus_area is not None:
+        queue = queue.filter(commitment__focus_area=focus_area)
+    return queue.select_related("commitment__country", "period", "created_by").order_by(
+        "commitment__country__name_en", "commitment__order", "created_at", "id"
     )

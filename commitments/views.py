@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from countries.models import Country
@@ -24,6 +25,7 @@ from .forms import (
     DeadlinesForm,
     MatrixFormSet,
     OpenPeriodForm,
+    ReviewFilterForm,
     ReviewForm,
     StatusForm,
 )
@@ -305,41 +307,87 @@ def country_matrix(request, iso3):
     )
 
 
+REVIEW_PAGE_SIZE = 25
+
+
 @secretariat_view
 def review_queue(request):
+    """Submissions awaiting review, filtered (country, period, focus area: in the URL) and
+    paginated. Each row is its own form (approve, or return with the comment typed beside
+    it); the checkboxes and the comment at the bottom review several at once."""
+    filters_form = ReviewFilterForm(request.GET or None)
+    filters = filters_form.cleaned_data if filters_form.is_valid() else {}
+    query = request.GET.copy()
+    here = f"{reverse('review-queue')}?{query.urlencode()}" if query else reverse("review-queue")
     form = ReviewForm(request.POST or None)
+    row_errors: dict[int, str] = {}
+    row_comments: dict[int, str] = {}
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("approve_one"):
-            ids, approve = [request.POST["approve_one"]], True
-        elif request.POST.get("return_one"):
-            ids, approve = [request.POST["return_one"]], False
+        one = request.POST.get("approve_one") or request.POST.get("return_one") or ""
+        if one:
+            ids, approve = [one], bool(request.POST.get("approve_one"))
         else:
             ids, approve = request.POST.getlist("update"), request.POST.get("action") == "approve"
         updates = list(StatusUpdate.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
+        comment = form.cleaned_data["comment"]
         if not updates:
             messages.error(request, _("Select at least one update."))
         else:
             try:
                 count = services.review(
-                    updates=updates,
-                    user=request.user,
-                    approve=approve,
-                    comment=form.cleaned_data["comment"],
+                    updates=updates, user=request.user, approve=approve, comment=comment
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                if one:  # said on the row, with what was typed kept
+                    row_errors[updates[0].pk] = " ".join(exc.messages)
+                    row_comments[updates[0].pk] = comment
+                else:
+                    messages.error(request, " ".join(exc.messages))
             else:
-                text = _("%(n)d updates approved.") if approve else _("%(n)d updates returned.")
+                if approve:
+                    text = ngettext("%(n)d update approved.", "%(n)d updates approved.", count)
+                else:
+                    text = ngettext("%(n)d update returned.", "%(n)d updates returned.", count)
                 messages.success(request, text % {"n": count})
-                return redirect("review-queue")
-    queue = list(selectors.review_queue())
+                return redirect(here)
+    elif request.method == "POST":  # a comment over the limit: said on the row it came from
+        one = request.POST.get("approve_one") or request.POST.get("return_one") or ""
+        if one.isdigit():
+            row_errors[int(one)] = " ".join(form.errors.get("comment", []))
+            row_comments[int(one)] = request.POST.get("comment", "")
+        else:
+            messages.error(request, " ".join(form.errors.get("comment", [])))
+    if row_errors:
+        form = ReviewForm()  # the bulk box at the bottom starts empty: the row keeps its text
+    page = Paginator(
+        selectors.review_queue(
+            country=filters.get("country"),
+            period=filters.get("period"),
+            focus_area=filters.get("focus_area"),
+        ),
+        REVIEW_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     groups: dict[Country, list[StatusUpdate]] = {}
-    for update in queue:
+    for update in page.object_list:
+        update.row_error = row_errors.pop(update.pk, "")
+        update.row_comment = row_comments.get(update.pk, "")
         groups.setdefault(update.commitment.country, []).append(update)
+    for error in row_errors.values():  # its row left the queue meanwhile (reviewed, replaced)
+        messages.error(request, error)
+    query.pop("page", None)
     return render(
         request,
         "commitments/review.html",
-        {"groups": groups.items(), "count": len(queue), "form": form},
+        {
+            "groups": groups.items(),
+            "count": page.paginator.count,
+            "page": page,
+            "form": form,
+            "filters": filters_form,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+            "here": here,
+        },
     )
 
 

@@ -8,6 +8,10 @@ that does not exist (404: operations with a path parameter, and pages past the l
 ``ApiAutoSchema`` adds those, with their bodies, to every operation; where a view declares its
 own body for one of these codes (a spreadsheet rejected with its upload record), the schema
 accepts either. Errors under ``/api/`` are always JSON (``mirps.views``).
+
+Operations anyone may call (the public GETs) carry no security requirement, so Swagger UI shows
+no padlock on them; signing in (the session, or Basic) still shows a team its own unpublished
+statuses there. Operations that need an account list the session and Basic schemes.
 """
 
 from __future__ import annotations
@@ -45,6 +49,12 @@ ERRORS = {
 
 
 class ApiAutoSchema(AutoSchema):
+    def get_auth(self):
+        # drf-spectacular marks optional authentication with an empty requirement ({}) beside
+        # the schemes, which Swagger UI still draws as a padlock: anonymous readers need none.
+        auths = super().get_auth()
+        return [] if {} in auths else auths
+
     def _error_codes(self) -> list[str]:
         codes = ["400", "403", "429"]
         paginated = self.method == "GET" and self._is_list_view() and self._get_paginator()

@@ -50,7 +50,11 @@ def env_int(name: str, default: int) -> int:
 
 # Development mode: set by `make run` and by the test configuration, never in production.
 DEV = env_bool("DJANGO_DEV", False)
-DEBUG = env_bool("DEBUG", DEV)
+# Off unless asked for, in development too: `make run` then shows the site's own 403/404/500
+# pages, as people will meet them, instead of Django's debug pages (which also list every URL
+# pattern). DEBUG=1 brings the debug pages back for a developer; the error itself is always in
+# the console log. Static files are served by WhiteNoise either way (WHITENOISE_USE_FINDERS).
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -217,6 +221,8 @@ STATICFILES_DIRS = [
 ]
 # Development and tests serve static files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEV
+# ... and re-read on every request in development, so an edited stylesheet shows without a restart.
+WHITENOISE_AUTOREFRESH = DEV
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

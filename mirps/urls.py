@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -9,7 +10,22 @@ from indicators import api as indicator_api
 from mirps.views import health
 from reports.api import ProgressView
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The API root lists the figures (``progress/``, a plain view outside the router) first,
+    then every collection."""
+
+    extra_root = {"progress": "api-progress"}
+
+    def get_api_root_view(self, api_urls=None):
+        listed = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, _viewset, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict={**self.extra_root, **listed})
+
+
+router = Router()
 router.register("countries", commitment_api.CountryViewSet, basename="country")
 router.register("pillars", commitment_api.PillarViewSet, basename="pillar")
 router.register("focus-areas", commitment_api.FocusAreaViewSet, basename="focus-area")
@@ -26,6 +42,11 @@ router.register("indicator-values", indicator_api.IndicatorValueViewSet, basenam
 router.register("quantifications", funding_api.QuantificationViewSet, basename="quantification")
 router.register("funding-lines", funding_api.FundingLineViewSet, basename="funding-line")
 router.register("funding-summary", funding_api.FundingSummaryViewSet, basename="funding-summary")
+
+# The admin in the site's name and the reader's language (not "Django administration").
+admin.site.site_header = _("MIRPS monitor — administration")
+admin.site.site_title = _("MIRPS monitor administration")
+admin.site.index_title = _("Data, accounts and national teams")
 
 urlpatterns = [
     path("health/", health, name="health"),

@@ -253,6 +253,27 @@ def test_openapi_schema_and_docs(api):
     assert b"cdn" not in docs.content.lower()  # Swagger UI is served from our static files
 
 
+def test_public_gets_need_no_sign_in_in_the_schema_and_writes_do(api):
+    # Swagger UI draws a padlock on every operation with a security requirement: the public
+    # GETs have none, the writes and the spreadsheet uploads (accounts only) list both schemes.
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+    for public in ["/api/v1/progress/", "/api/v1/commitments/", "/api/v1/status-updates/"]:
+        assert "security" not in paths[public]["get"], public
+    assert "security" not in paths["/api/v1/commitments/{code}/"]["get"]
+    schemes = [{"cookieAuth": []}, {"basicAuth": []}]
+    assert paths["/api/v1/status-updates/"]["post"]["security"] == schemes
+    assert paths["/api/v1/spreadsheet-uploads/"]["get"]["security"] == schemes
+
+
+def test_api_root_lists_progress_and_every_collection(api):
+    root = api.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert list(root)[0] == "progress"
+    assert root["progress"].endswith("/api/v1/progress/")
+    for name in ["countries", "commitments", "status-updates", "funding-summary", "indicators"]:
+        assert root[name].endswith(f"/api/v1/{name}/"), name
+    assert api.get(root["progress"]).status_code == 200
+
+
 def test_browsable_api_renders(client, plans):
     response = client.get("/api/v1/commitments/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"GTM-PRO-01" in response.content

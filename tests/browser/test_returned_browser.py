@@ -71,10 +71,11 @@ def test_returned_submission_is_counted_prefilled_and_resubmitted(
     assert guatemala.locator('td[data-label="Waiting for review"]').inner_text() == "1"
     both_widths(staff, screenshot, "tracker-secretariat")
     staff.goto(f"{base}/workspace/review/")
-    staff.fill("#id_comment", "Please attach the signed attendance list")
-    staff.locator("tr", has_text="GTM-PRO-02").get_by_role("button", name="Return").click()
+    row = staff.locator("article.review-item", has_text="GTM-PRO-02")
+    row.locator("textarea").fill("Please attach the signed attendance list")
+    row.get_by_role("button", name="Return with this comment").click()
     staff.wait_for_load_state()
-    assert "1 updates returned" in staff.inner_text(".messages")
+    assert "1 update returned." in staff.inner_text(".messages")
 
     # Gabriel signs in: the menu counts what was returned, the bell what he was told.
     team = chromium.new_context(viewport=WIDE, locale="en-GB").new_page()

@@ -73,12 +73,13 @@ def test_submit_in_matrix_then_approve_then_public_figure_changes(
     screenshot(staff, "review-phone")
     assert staff.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     staff.set_viewport_size(DESKTOP)
-    row = staff.locator("tr", has_text="GTM-PRO-01")
+    row = staff.locator("article.review-item", has_text="GTM-PRO-01")
     row.get_by_role("button", name="Approve").click()
     staff.wait_for_load_state()
-    assert "1 updates approved" in staff.inner_text(".messages")
-    staff.fill("#id_comment", "Please attach the training plan")
-    staff.locator("tr", has_text="GTM-PRO-02").get_by_role("button", name="Return").click()
+    assert "1 update approved" in staff.inner_text(".messages")
+    row = staff.locator("article.review-item", has_text="GTM-PRO-02")
+    row.locator("textarea").fill("Please attach the training plan")
+    row.get_by_role("button", name="Return with this comment").click()
     staff.wait_for_load_state()
     assert "Nothing awaits review" in staff.inner_text("main")
 

@@ -28,8 +28,12 @@ PAGES = [
     # auth; the country; periods (2); commitments with their status and workspace state;
     # every status row of the country; memberships; demo flag; countries (the menu)
     ("sofia", "/workspace/countries/GTM/matrix/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
-    # auth; submissions awaiting review with commitment, country, period, author; demo flag
-    ("sofia", "/workspace/review/", AUTH + MENU + 1 + 1),
+    # auth; submissions awaiting review: their count (the pages) and the page's rows with
+    # commitment, country, period, author; demo flag; the filters' choices (countries,
+    # periods, focus areas)
+    ("sofia", "/workspace/review/", AUTH + MENU + 2 + 1 + 3),
+    # the same and the three filters' values (country, period, focus area)
+    ("sofia", "/workspace/review/?country=GTM&period=2024&focus_area=EDU", AUTH + MENU + 9),
     # auth; memberships; the page (count, rows); demo flag
     ("gabriel", "/workspace/mine/", AUTH + MENU + 1 + 2 + 1),
 ]
