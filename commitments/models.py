@@ -266,9 +266,14 @@ class NationalPlan(models.Model):
     def summary(self) -> str:
         return localized(self, "summary")
 
-    def texts(self, field: str) -> LocalizedText:
-        """``title`` or ``summary`` in the reader's language first (see ``LocalizedText``)."""
-        return LocalizedText(getattr(self, f"{field}_en"), getattr(self, f"{field}_es"))
+    @property
+    def title_texts(self) -> LocalizedText:
+        """The title in the reader's language first (see ``LocalizedText``)."""
+        return LocalizedText(self.title_en, self.title_es)
+
+    @property
+    def summary_texts(self) -> LocalizedText:
+        return LocalizedText(self.summary_en, self.summary_es)
 
 
 class StatedCount(models.Model):
@@ -386,6 +391,8 @@ class CommitmentQuerySet(models.QuerySet):
 
 class Commitment(models.Model):
     """One line of a national action plan: one country, one focus area, one pillar."""
+
+    TEXT_ES_MAX_LENGTH = 2000
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     plan = models.ForeignKey(NationalPlan, on_delete=models.PROTECT, related_name="commitments")

@@ -158,7 +158,7 @@ def _update(obj, fields: dict) -> bool:
 
 
 PLAN_TRANSLATION_FIELDS = ["title_es", "summary_es"]
-TEXT_ES_MAX_LENGTH = 2000
+TEXT_ES_MAX_LENGTH = Commitment.TEXT_ES_MAX_LENGTH
 PILLAR_FIELDS = ["name_en", "name_es", "description_en", "description_es"]
 COMMITMENT_FIELDS = ["pillar", "pillar_rationale", "pillar_rationale_es", "text_es"]
 # Which edit-timestamp a field's change sets (what load_plans then leaves alone).
