@@ -137,4 +137,4 @@ def test_the_workspace_list_pages_with_counts_and_keeps_the_filters(client, peop
     total = Commitment.objects.search("a").count()
     assert total > 50
     assert f"1–50 of {total}" in html
-    assert "?q=a&country=&page=2" in html
+    assert "?q=a&amp;country=&amp;page=2" in html
