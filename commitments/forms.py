@@ -244,3 +244,16 @@ class TranslationForm(forms.Form):
         help_text=_("Leave it empty to show the printed English text only."),
     )
     seen = forms.CharField(widget=forms.HiddenInput)
+
+
+class PlanTranslationForm(forms.Form):
+    """The secretariat's edit of a plan's Spanish title and summary (working translation)."""
+
+    title_es = forms.CharField(label=_("title (Spanish)"), required=False, max_length=200)
+    summary_es = forms.CharField(
+        label=_("summary (Spanish)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "es"}),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput)

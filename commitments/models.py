@@ -709,6 +709,7 @@ class ChangeEvent(models.Model):
         PILLAR_EDITED = "pillar_edited", _("Pillar edited")
         COMMITMENT_EDITED = "commitment_edited", _("Commitment edited")
         PERIOD_DEADLINES = "period_deadlines", _("Period deadlines set")
+        PLAN_EDITED = "plan_edited", _("Plan's Spanish text edited")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -732,6 +733,9 @@ class ChangeEvent(models.Model):
     )
     pillar = models.ForeignKey(
         Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    plan = models.ForeignKey(
+        NationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     # Text, not a short string: a pillar's description or a classification's reason is kept
     # whole, so the trail says exactly what changed.

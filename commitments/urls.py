@@ -13,6 +13,11 @@ urlpatterns = [
         views.commitment_translation,
         name="workspace-commitment-translation",
     ),
+    path(
+        "plans/<str:iso3>/<str:edition>/translation/",
+        views.plan_translation,
+        name="workspace-plan-translation",
+    ),
     path("countries/<str:iso3>/matrix/", views.country_matrix, name="country-matrix"),
     path("review/", views.review_queue, name="review-queue"),
     path("mine/", views.my_submissions, name="my-submissions"),

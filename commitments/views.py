@@ -24,6 +24,7 @@ from .forms import (
     DeadlinesForm,
     MatrixFormSet,
     OpenPeriodForm,
+    PlanTranslationForm,
     ReviewForm,
     StatusForm,
     TranslationForm,
@@ -32,6 +33,7 @@ from .forms import (
 from .models import (
     ChangeEvent,
     Commitment,
+    NationalPlan,
     ReportingPeriod,
     ReviewState,
     Source,
@@ -243,6 +245,41 @@ def commitment_translation(request, code):
                 messages.success(request, _("Spanish text saved; the change is in its history."))
                 return redirect(commitment_url(commitment) + "#texts")
     return render(request, "commitments/translation.html", {"commitment": commitment, "form": form})
+
+
+@secretariat_view
+def plan_translation(request, iso3, edition):
+    """The secretariat edits a plan's Spanish title and summary (audited, with history)."""
+    plan = get_object_or_404(
+        NationalPlan.objects.select_related("country"), country__iso3=iso3.upper(), edition=edition
+    )
+    seen = text_fingerprint(plan.title_es + "\n" + plan.summary_es)
+    initial = {"title_es": plan.title_es, "summary_es": plan.summary_es, "seen": seen}
+    form = PlanTranslationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["seen"] != seen:
+            messages.error(
+                request,
+                _(
+                    "Someone changed this Spanish text while you were editing it: the form now "
+                    "shows their text. Make your change again on it."
+                ),
+            )
+            form = PlanTranslationForm(initial=initial)
+        else:
+            services.edit_plan_translation(
+                plan=plan,
+                user=request.user,
+                route=Source.WEB,
+                title_es=form.cleaned_data["title_es"],
+                summary_es=form.cleaned_data["summary_es"],
+            )
+            messages.success(request, _("Spanish text saved; the change is in its history."))
+            return redirect(request.path)
+    edits = list(plan.events.select_related("user"))
+    return render(
+        request, "commitments/plan_translation.html", {"plan": plan, "form": form, "edits": edits}
+    )
 
 
 def commitment_url(commitment) -> str:

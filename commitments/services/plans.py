@@ -158,6 +158,7 @@ def _update(obj, fields: dict) -> bool:
 
 
 PLAN_TRANSLATION_FIELDS = ["title_es", "summary_es"]
+PLAN_TEXT_MAX_LENGTH = {"title_es": 200, "summary_es": 5000}
 TEXT_ES_MAX_LENGTH = Commitment.TEXT_ES_MAX_LENGTH
 PILLAR_FIELDS = ["name_en", "name_es", "description_en", "description_es"]
 COMMITMENT_FIELDS = ["pillar", "pillar_rationale", "pillar_rationale_es", "text_es"]
@@ -240,3 +241,38 @@ def edit_commitment(
         commitment.save(update_fields=changed + stamps)
         announce_figures_changed(Commitment)
     return commitment
+
+
+@transaction.atomic
+def edit_plan_translation(
+    *, plan: NationalPlan, user, route: str = Source.WEB, **changes
+) -> NationalPlan:
+    """Edit a plan's Spanish working translation (``title_es``, ``summary_es``): an audit event
+    per field changed, with the old and new text, and the time of the edit kept so load_plans
+    leaves it alone. The printed English title and summary never change here."""
+    require_secretariat(user)
+    unknown = set(changes) - set(PLAN_TRANSLATION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    changes = {f: (v or "").strip() for f, v in changes.items()}
+    for field, value in changes.items():
+        if len(value) > PLAN_TEXT_MAX_LENGTH[field]:
+            raise ValueError(f"{field} is longer than {PLAN_TEXT_MAX_LENGTH[field]} characters.")
+    plan = NationalPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    changed = [f for f, value in changes.items() if getattr(plan, f) != value]
+    for field in changed:
+        log(
+            user,
+            ChangeEvent.Action.PLAN_EDITED,
+            route,
+            plan=plan,
+            old=getattr(plan, field),
+            new=changes[field],
+            comment=field,
+        )
+        setattr(plan, field, changes[field])
+    if changed:
+        plan.translation_edited_at = timezone.now()
+        plan.save(update_fields=[*changed, "translation_edited_at"])
+        announce_figures_changed(NationalPlan)
+    return plan

@@ -138,3 +138,73 @@ def test_the_workspace_list_pages_with_counts_and_keeps_the_filters(client, peop
     assert total > 50
     assert f"1–50 of {total}" in html
     assert "?q=a&amp;country=&amp;page=2" in html
+
+
+PLAN_URL = "/workspace/plans/GTM/2021/translation/"
+
+
+def test_the_secretariat_edits_a_plan_s_spanish_title_and_summary_with_history(client, people):
+    from commitments.forms import text_fingerprint
+    from commitments.models import NationalPlan
+    from commitments.services import load_plans
+
+    plan = NationalPlan.objects.get(country__iso3="GTM", edition="2021")
+    old_title = plan.title_es
+    client.force_login(people["gabriel"])
+    assert client.get(PLAN_URL).status_code == 403
+    client.force_login(people["sofia"])
+    seen = text_fingerprint(plan.title_es + "\n" + plan.summary_es)
+    response = client.post(
+        PLAN_URL, {"title_es": "Plan de Guatemala", "summary_es": plan.summary_es, "seen": seen}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title_es == "Plan de Guatemala" and plan.translation_edited_at is not None
+    assert plan.title_en.startswith("MIRPS National Action Plan 2021")  # printed, untouched
+    event = ChangeEvent.objects.get(plan=plan)
+    assert (event.comment, event.old_value, event.new_value) == (
+        "title_es",
+        old_title,
+        "Plan de Guatemala",
+    )
+    page = client.get(PLAN_URL).content.decode()
+    assert f"<del>{old_title}</del>" in page and "<ins>Plan de Guatemala</ins>" in page
+    # load_plans keeps the edit
+    load_plans()
+    plan.refresh_from_db()
+    assert plan.title_es == "Plan de Guatemala"
+
+
+def test_the_admin_edits_a_plan_s_spanish_text_through_the_service(client, people):
+    from commitments.models import NationalPlan
+
+    plan = NationalPlan.objects.get(country__iso3="HND", edition="2021")
+    # plans are changed in the admin by superusers only (the Secretariat group may not)
+    people["sofia"].is_staff = people["sofia"].is_superuser = True
+    people["sofia"].save()
+    client.force_login(people["sofia"])
+    url = f"/admin/commitments/nationalplan/{plan.pk}/change/"
+    response = client.get(url)
+    form = response.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(summary_es="Resumen revisado.", country=plan.country_id)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name, field in management.fields.items():
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, field.initial)
+        for inline in formset.formset.forms:
+            data[f"{inline.prefix}-id"] = inline.instance.pk
+            data[f"{inline.prefix}-plan"] = plan.pk
+            for name in inline.fields:
+                value = inline.initial.get(name)
+                if value is not None:
+                    data[f"{inline.prefix}-{name}"] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+        [f.formset.non_form_errors() for f in response.context["inline_admin_formsets"]],
+    )
+    plan.refresh_from_db()
+    assert plan.summary_es == "Resumen revisado." and plan.translation_edited_at
+    assert ChangeEvent.objects.get(plan=plan, comment="summary_es").route == "admin"
