@@ -21,6 +21,25 @@ def create_search_config(apps, schema_editor):
             schema_editor.execute(sql)
 
 
+def mark_earlier_hand_edits(apps, schema_editor):
+    """Edits made in the app before this migration (audited as commitment_edited events)
+    get their timestamp, so load_plans keeps them as it always has."""
+    ChangeEvent = apps.get_model("commitments", "ChangeEvent")
+    Commitment = apps.get_model("commitments", "Commitment")
+    stamps = {
+        "classification_edited_at": ["pillar", "pillar_rationale"],
+        "translation_edited_at": ["text_es"],
+    }
+    for stamp, fields in stamps.items():
+        latest = {}
+        events = ChangeEvent.objects.filter(action="commitment_edited", comment__in=fields)
+        for commitment_id, at in events.values_list("commitment_id", "at"):
+            if commitment_id and (commitment_id not in latest or at > latest[commitment_id]):
+                latest[commitment_id] = at
+        for commitment_id, at in latest.items():
+            Commitment.objects.filter(pk=commitment_id).update(**{stamp: at})
+
+
 def drop_search_config(apps, schema_editor):
     # the extension stays: something else may use it
     if schema_editor.connection.vendor == "postgresql":
@@ -28,51 +47,85 @@ def drop_search_config(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0008_audit_actions_after_merge'),
+        ("commitments", "0008_audit_actions_after_merge"),
     ]
 
     operations = [
         migrations.RunPython(create_search_config, drop_search_config),
         migrations.AddField(
-            model_name='commitment',
-            name='classification_edited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='pillar edited by hand at'),
+            model_name="commitment",
+            name="classification_edited_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="pillar edited by hand at"
+            ),
         ),
         migrations.AddField(
-            model_name='commitment',
-            name='pillar_rationale_es',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why this pillar (Spanish)'),
+            model_name="commitment",
+            name="pillar_rationale_es",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="why this pillar (Spanish)"
+            ),
         ),
         migrations.AddField(
-            model_name='commitment',
-            name='translation_edited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Spanish text edited by hand at'),
+            model_name="commitment",
+            name="translation_edited_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="Spanish text edited by hand at"
+            ),
         ),
         migrations.AddField(
-            model_name='nationalplan',
-            name='translation_edited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Spanish text edited by hand at'),
+            model_name="nationalplan",
+            name="translation_edited_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="Spanish text edited by hand at"
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='pillar_rationale',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why this pillar (English)'),
+            model_name="commitment",
+            name="pillar_rationale",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="why this pillar (English)"
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='text_es',
-            field=models.TextField(blank=True, verbose_name='Spanish text (working translation)'),
+            model_name="commitment",
+            name="text_es",
+            field=models.TextField(blank=True, verbose_name="Spanish text (working translation)"),
         ),
         migrations.AddField(
-            model_name='changeevent',
-            name='plan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='commitments.nationalplan'),
+            model_name="changeevent",
+            name="plan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="commitments.nationalplan",
+            ),
         ),
         migrations.AlterField(
-            model_name='changeevent',
-            name='action',
-            field=models.CharField(choices=[('recorded', 'Status recorded'), ('submitted', 'Status submitted for review'), ('approved', 'Status approved'), ('returned', 'Status returned'), ('superseded', 'Submission superseded'), ('period_opened', 'Period opened'), ('period_locked', 'Period locked'), ('period_unlocked', 'Period unlocked'), ('period_edited', 'Period dates changed'), ('pillar_edited', 'Pillar edited'), ('commitment_edited', 'Commitment edited'), ('period_deadlines', 'Period deadlines set'), ('plan_edited', "Plan's Spanish text edited")], max_length=20, verbose_name='action'),
+            model_name="changeevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("recorded", "Status recorded"),
+                    ("submitted", "Status submitted for review"),
+                    ("approved", "Status approved"),
+                    ("returned", "Status returned"),
+                    ("superseded", "Submission superseded"),
+                    ("period_opened", "Period opened"),
+                    ("period_locked", "Period locked"),
+                    ("period_unlocked", "Period unlocked"),
+                    ("period_edited", "Period dates changed"),
+                    ("pillar_edited", "Pillar edited"),
+                    ("commitment_edited", "Commitment edited"),
+                    ("period_deadlines", "Period deadlines set"),
+                    ("plan_edited", "Plan's Spanish text edited"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
+        migrations.RunPython(mark_earlier_hand_edits, migrations.RunPython.noop),
     ]
