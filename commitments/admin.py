@@ -118,6 +118,10 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # commitments come from the plans (manage.py load_plans)
 
+    def get_search_results(self, request, queryset, search_term):
+        # the site's one search: both languages, any case and accents
+        return queryset.search(search_term), False
+
     def save_model(self, request, obj, form, change):
         # Audited per field, and a re-classified pillar moves the figures.
         services.edit_commitment(

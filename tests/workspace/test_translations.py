@@ -96,6 +96,9 @@ def test_the_admin_edits_it_through_the_same_service(client, people, gtm):
     gtm.refresh_from_db()
     assert gtm.text_es == "Texto desde el admin." and gtm.translation_edited_at is not None
     assert ChangeEvent.objects.get(commitment=gtm, comment="text_es").route == "admin"
+    # the admin's search is the site's: Spanish, without accents
+    found = client.get("/admin/commitments/commitment/", {"q": "MIGRACION"}).context["cl"]
+    assert found.result_count == Commitment.objects.search("migración").count() > 3
 
 
 def test_the_reader_s_language_leads_and_the_translation_is_marked(people, gtm):
