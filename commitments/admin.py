@@ -62,6 +62,25 @@ class NationalPlanAdmin(admin.ModelAdmin):
     list_display = ["country", "edition", "stated_total"]
     list_filter = ["edition"]
     inlines = [StatedCountInline]
+    readonly_fields = ["translation_edited_at"]
+
+    def save_model(self, request, obj, form, change):
+        # The Spanish working translation goes through the service (audited, old and new
+        # text; load_plans then leaves it alone); the rest is saved as the admin does.
+        translated = {
+            f: form.cleaned_data[f]
+            for f in form.changed_data
+            if f in services.PLAN_TRANSLATION_FIELDS
+        }
+        if change and translated:
+            stored = NationalPlan.objects.get(pk=obj.pk)
+            for f in translated:
+                setattr(obj, f, getattr(stored, f))
+        super().save_model(request, obj, form, change)
+        if change and translated:
+            services.edit_plan_translation(
+                plan=obj, user=request.user, route=Source.ADMIN, **translated
+            )
 
 
 @admin.register(Commitment)
@@ -72,7 +91,16 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_select_related = ["country", "focus_area", "pillar"]
     # Code, plan and country come from the fixtures; the pillar is our classification and
     # stays editable (with the reason), and so is the Spanish text.
-    readonly_fields = ["code", "plan", "country", "focus_area", "text", "order"]
+    readonly_fields = [
+        "code",
+        "plan",
+        "country",
+        "focus_area",
+        "text",
+        "order",
+        "translation_edited_at",
+        "classification_edited_at",
+    ]
     fields = [
         "code",
         "plan",
@@ -83,10 +111,17 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
         "text_es",
         "pillar",
         "pillar_rationale",
+        "pillar_rationale_es",
+        "translation_edited_at",
+        "classification_edited_at",
     ]
 
     def has_add_permission(self, request):
         return False  # commitments come from the plans (manage.py load_plans)
+
+    def get_search_results(self, request, queryset, search_term):
+        # the site's one search: both languages, any case and accents
+        return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change):
         # Audited per field, and a re-classified pillar moves the figures.

@@ -1,11 +1,21 @@
 """Forms of the workspace: they parse input; the rules live in services and permissions."""
 
+import hashlib
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 
-from .models import FocusArea, Pillar, ReportingPeriod, ReviewState, Status, StatusUpdate
+from .models import (
+    Commitment,
+    FocusArea,
+    Pillar,
+    ReportingPeriod,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
 
 STATUS_CHOICES = [(str(s.value), f"{s.value} · {s.label}") for s in Status]
 NOT_REPORTED = "none"
@@ -120,7 +130,14 @@ class CommitmentFilterForm(forms.Form):
         required=False,
         empty_label=_("Latest"),
     )
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Words or a code, in Spanish or English")}
+        ),
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -235,3 +252,34 @@ class TemplateForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("es", _("Spanish")), ("en", _("English"))]
     )
+
+
+def text_fingerprint(text: str) -> str:
+    """What the translation form carries of the text it showed: a change since is detected."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class TranslationForm(forms.Form):
+    """The secretariat's edit of a commitment's Spanish working translation."""
+
+    text_es = forms.CharField(
+        label=_("Spanish text (working translation)"),
+        required=False,
+        max_length=Commitment.TEXT_ES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "es"}),
+        help_text=_("Leave it empty to show the printed English text only."),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+
+class PlanTranslationForm(forms.Form):
+    """The secretariat's edit of a plan's Spanish title and summary (working translation)."""
+
+    title_es = forms.CharField(label=_("title (Spanish)"), required=False, max_length=200)
+    summary_es = forms.CharField(
+        label=_("summary (Spanish)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "es"}),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput)

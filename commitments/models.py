@@ -6,12 +6,15 @@ QuerySet methods for the reads every other part shares (``Commitment.objects.wit
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, F, FilteredRelation, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db import connections, models
+from django.db.models import Case, F, FilteredRelation, Func, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +95,75 @@ def status_legend() -> list[dict]:
     return levels
 
 
+@dataclass(frozen=True)
+class LocalizedText:
+    """A text printed in English with our Spanish working translation beside it.
+
+    The rule of the whole product: the English text is the plan as printed and never changes;
+    every Spanish text of a plan, a commitment or a pillar reason is a *working translation*
+    made by us (``fixtures/apply_review.py``, or the secretariat in the workspace), shown as such
+    wherever it appears. ``lead`` is the text in the reader's language, ``other`` the one shown
+    beside it; ``lead_is_translation`` says which of them carries the mark.
+    """
+
+    en: str
+    es: str
+
+    @property
+    def reader_reads_spanish(self) -> bool:
+        return active_language() == "es" and bool(self.es)
+
+    @property
+    def lead(self) -> str:
+        return self.es if self.reader_reads_spanish else self.en
+
+    @property
+    def lead_language(self) -> str:
+        return "es" if self.reader_reads_spanish else "en"
+
+    @property
+    def lead_is_translation(self) -> bool:
+        return self.reader_reads_spanish
+
+    @property
+    def other(self) -> str:
+        """The text shown beside the lead ('' when there is no translation)."""
+        if not self.es:
+            return ""
+        return self.en if self.reader_reads_spanish else self.es
+
+    @property
+    def other_language(self) -> str:
+        return "en" if self.reader_reads_spanish else "es"
+
+
+def fold(value: str | None) -> str:
+    """Text as search compares it: lower case, without accents ("MIGRACIÓN" → "migracion").
+
+    The SQLite twin of PostgreSQL's ``unaccent`` + ``lower``: registered on every SQLite
+    connection as ``mirps_fold`` (commitments/apps.py) so ``CommitmentQuerySet.search`` finds
+    the same rows on both databases.
+    """
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def search_words(q: str | None) -> list[str]:
+    """The words of a search, folded: letters and digits only, at most 12 of them."""
+    return re.findall(r"[^\W_]+", fold(q))[:12]
+
+
+def fold_words(value: str | None) -> str:
+    """``value`` folded, every word preceded by one space: what SQLite searches in."""
+    return "".join(f" {w}" for w in re.findall(r"[^\W_]+", fold(value)))
+
+
+# The PostgreSQL text search configuration of CommitmentQuerySet.search (migration 0009).
+SEARCH_CONFIG = "mirps_unaccent"
+
+
 class FocusAreaCode(models.TextChoices):
     PROTECTION = "PRO", _("Protection")
     JOBS = "JOB", _("Jobs and livelihoods")
@@ -169,6 +241,11 @@ class NationalPlan(models.Model):
     stated_total = models.PositiveIntegerField(
         _("stated total"), null=True, blank=True, help_text=_("Total commitments as printed")
     )
+    # When the secretariat last edited the Spanish title or summary by hand (None: as loaded
+    # from the fixtures). load_plans never overwrites a translation edited here.
+    translation_edited_at = models.DateTimeField(
+        _("Spanish text edited by hand at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["country__name_en", "edition"]
@@ -188,6 +265,15 @@ class NationalPlan(models.Model):
     @property
     def summary(self) -> str:
         return localized(self, "summary")
+
+    @property
+    def title_texts(self) -> LocalizedText:
+        """The title in the reader's language first (see ``LocalizedText``)."""
+        return LocalizedText(self.title_en, self.title_es)
+
+    @property
+    def summary_texts(self) -> LocalizedText:
+        return LocalizedText(self.summary_en, self.summary_es)
 
 
 class StatedCount(models.Model):
@@ -267,14 +353,46 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def search(self, q: str) -> CommitmentQuerySet:
-        q = (q or "").strip()
-        if not q:
+        """The commitments whose code, printed text or Spanish text hold every word of ``q``,
+        whatever the case and accents ("migracion" finds "Migración", "ASILO" finds "asilo").
+
+        A word matches the start of a word of the text ("migra" finds "migratorio"); a code
+        ("GTM-PRO-01", "gtm pro 1" is not one) matches as written. PostgreSQL: full-text search
+        with the ``mirps_unaccent`` configuration (``simple`` words through ``unaccent``,
+        created by migration 0009), prefix queries. SQLite: the same words looked for at a word
+        start in the folded text (``fold``, registered as ``mirps_fold``).
+        """
+        words = search_words(q)
+        if not words:
             return self
-        return self.filter(Q(code__icontains=q) | Q(text__icontains=q) | Q(text_es__icontains=q))
+        code = Q(code__icontains=(q or "").strip())
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("code", "text", "text_es", config=SEARCH_CONFIG)
+            # the words are letters and digits only (search_words), so the raw query is safe
+            query = SearchQuery(
+                " & ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG
+            )
+            return self.annotate(search_document=vector).filter(code | Q(search_document=query))
+        folded = Func(
+            Concat(
+                "code", Value(" "), "text", Value(" "), "text_es", output_field=models.TextField()
+            ),
+            function="mirps_fold",
+            output_field=models.TextField(),
+        )
+        matches = Q()
+        for word in words:
+            # mirps_fold puts a space before every word: " migra" is found at a word's start
+            matches &= Q(search_folded__contains=f" {word}")
+        return self.annotate(search_folded=folded).filter(code | matches)
 
 
 class Commitment(models.Model):
     """One line of a national action plan: one country, one focus area, one pillar."""
+
+    TEXT_ES_MAX_LENGTH = 2000
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     plan = models.ForeignKey(NationalPlan, on_delete=models.PROTECT, related_name="commitments")
@@ -283,9 +401,21 @@ class Commitment(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="commitments")
     focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="commitments")
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments")
-    pillar_rationale = models.CharField(_("why this pillar"), max_length=300, blank=True)
+    pillar_rationale = models.CharField(_("why this pillar (English)"), max_length=300, blank=True)
+    pillar_rationale_es = models.CharField(
+        _("why this pillar (Spanish)"), max_length=300, blank=True
+    )
     text = models.TextField(_("text as printed"))
-    text_es = models.TextField(_("Spanish text"), blank=True)
+    # A working translation (LocalizedText): ours, never the plan's, and marked as such.
+    text_es = models.TextField(_("Spanish text (working translation)"), blank=True)
+    # When the secretariat last changed the Spanish text, or the pillar and its reason, by hand
+    # (None: as loaded from the fixtures). load_plans never overwrites what was edited here.
+    translation_edited_at = models.DateTimeField(
+        _("Spanish text edited by hand at"), null=True, blank=True
+    )
+    classification_edited_at = models.DateTimeField(
+        _("pillar edited by hand at"), null=True, blank=True
+    )
     order = models.PositiveIntegerField(_("order in the plan"), default=0)
 
     objects = CommitmentQuerySet.as_manager()
@@ -307,7 +437,19 @@ class Commitment(models.Model):
 
     @property
     def localized_text(self) -> str:
-        return self.text_es if active_language() == "es" and self.text_es else self.text
+        return self.texts.lead
+
+    @property
+    def texts(self) -> LocalizedText:
+        """The printed text and its Spanish working translation, the reader's language first."""
+        return LocalizedText(self.text, self.text_es)
+
+    @property
+    def localized_rationale(self) -> str:
+        """Why this pillar, in the reader's language (the other one when it is missing)."""
+        if active_language() == "es" and self.pillar_rationale_es:
+            return self.pillar_rationale_es
+        return self.pillar_rationale or self.pillar_rationale_es
 
 
 class PeriodKind(models.TextChoices):
@@ -567,6 +709,7 @@ class ChangeEvent(models.Model):
         PILLAR_EDITED = "pillar_edited", _("Pillar edited")
         COMMITMENT_EDITED = "commitment_edited", _("Commitment edited")
         PERIOD_DEADLINES = "period_deadlines", _("Period deadlines set")
+        PLAN_EDITED = "plan_edited", _("Plan's Spanish text edited")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -590,6 +733,9 @@ class ChangeEvent(models.Model):
     )
     pillar = models.ForeignKey(
         Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    plan = models.ForeignKey(
+        NationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     # Text, not a short string: a pillar's description or a classification's reason is kept
     # whole, so the trail says exactly what changed.

@@ -8,6 +8,16 @@ urlpatterns = [
     path("tracker/<str:iso3>/", views_tracker.country, name="tracker-country"),
     path("commitments/", views.commitment_list, name="workspace-commitments"),
     path("commitments/<str:code>/", views.commitment_detail, name="workspace-commitment"),
+    path(
+        "commitments/<str:code>/translation/",
+        views.commitment_translation,
+        name="workspace-commitment-translation",
+    ),
+    path(
+        "plans/<str:iso3>/<str:edition>/translation/",
+        views.plan_translation,
+        name="workspace-plan-translation",
+    ),
     path("countries/<str:iso3>/matrix/", views.country_matrix, name="country-matrix"),
     path("review/", views.review_queue, name="review-queue"),
     path("mine/", views.my_submissions, name="my-submissions"),

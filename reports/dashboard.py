@@ -264,6 +264,9 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
             "plan": {
                 "title": plan.title if plan else "",
                 "summary": plan.summary if plan else "",
+                # both languages, the reader's first (the Spanish is our working translation)
+                "title_texts": plan.title_texts if plan else None,
+                "summary_texts": plan.summary_texts if plan else None,
                 "edition": plan.edition if plan else "",
             },
             "total": by_pillar.total.as_dict(),

@@ -193,7 +193,9 @@ def commitment_list(request):
     status = request.GET.get("status") or None
     if status not in STATUS_CHOICES:
         status = None
-    rows = dashboard.commitment_list(sel, status)
+    # the search (both languages, any case and accents): CommitmentQuerySet.search
+    q = (request.GET.get("q") or "").strip()[:200]
+    rows = dashboard.commitment_list(sel, status).search(q)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         rows = rows.with_status(sel.period)
@@ -201,7 +203,8 @@ def commitment_list(request):
     number = dashboard.page_number(request.GET)
 
     def build():
-        count = dashboard.list_count(sel, context["ref"]["periods"], status)
+        # the cached figures know the count of a filter, not of a search: then it is counted
+        count = None if q else dashboard.list_count(sel, context["ref"]["periods"], status)
         page = dashboard.commitments_page(rows, number, sel.period, count)
         status_label = None
         if status:
@@ -215,6 +218,7 @@ def commitment_list(request):
             "pager": dashboard.pager(request.GET, page.number, page.paginator.count),
             "status": status,
             "status_label": status_label,
+            "q": q,
             "status_choices": list(context["levels"]),
             # the statuses older than the period before the one shown (no query)
             "stale": stale_period_codes(context["ref"]["periods"], sel.period),
@@ -223,7 +227,7 @@ def commitment_list(request):
     context["content"] = cached_content(
         request,
         "list",
-        [*sel.key(), status, number],
+        [*sel.key(), status, number, q],
         "reports/_commitment_list_content.html",
         build,
     )

@@ -178,11 +178,20 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):
-    pillar_rationale = serializers.CharField(read_only=True)
+    pillar_rationale = serializers.CharField(
+        read_only=True, help_text="Why this pillar, in English."
+    )
+    pillar_rationale_es = serializers.CharField(
+        read_only=True, help_text="Why this pillar, in Spanish (our working translation)."
+    )
     history = StatusUpdateSerializer(source="updates", many=True, read_only=True)
 
     class Meta(CommitmentSerializer.Meta):
-        fields = CommitmentSerializer.Meta.fields + ["pillar_rationale", "history"]
+        fields = CommitmentSerializer.Meta.fields + [
+            "pillar_rationale",
+            "pillar_rationale_es",
+            "history",
+        ]
 
 
 class SpreadsheetUploadSerializer(serializers.ModelSerializer):

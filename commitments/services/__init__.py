@@ -31,9 +31,11 @@ from .plans import (
     COMMITMENT_FIELDS,
     FIXTURES_DIR,
     PILLAR_FIELDS,
+    PLAN_TRANSLATION_FIELDS,
     LoadResult,
     edit_commitment,
     edit_pillar,
+    edit_plan_translation,
     load_plans,
 )
 from .review import review
@@ -51,6 +53,7 @@ from .statuses import (
 __all__ = [
     "COMMITMENT_FIELDS",
     "PILLAR_FIELDS",
+    "PLAN_TRANSLATION_FIELDS",
     "DEMO_PERIODS",
     "FIXTURES_DIR",
     "PERIOD_CODE",
@@ -66,6 +69,7 @@ __all__ = [
     "edit_commitment",
     "edit_period",
     "edit_pillar",
+    "edit_plan_translation",
     "load_plans",
     "open_period",
     "period_edit_problems",

@@ -1,4 +1,5 @@
 import colorsys
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -24,10 +25,11 @@ def list_url(sel, keys=None, **overrides) -> str:
     ``{"country": "GTM"}``), or ``{% list_url sel period=t.period %}``; "" drops a filter.
     """
     overrides = {**(keys or {}), **overrides}
-    status = overrides.pop("status", None)
+    extra = {k: overrides.pop(k, None) for k in ("status", "q")}
     params = sel.query(**{k: (v if v != "" else None) for k, v in overrides.items()})
-    if status not in (None, ""):
-        params = f"{params}&status={status}" if params else f"status={status}"
+    extra = urlencode({k: v for k, v in extra.items() if v not in (None, "")})
+    if extra:
+        params = f"{params}&{extra}" if params else extra
     return reverse("public-commitments") + (f"?{params}" if params else "")
 
 

@@ -76,6 +76,11 @@ def test_commitment_list_is_paginated_and_filtered(api, plans):
     assert all(r["pillar"] == 4 for r in pillar["results"])
     found = api.get("/api/v1/commitments/", {"q": "drivers licenses"}).json()
     assert [r["code"] for r in found["results"]] == ["PAN-JOB-03"]
+    # both languages, whatever the accents and case (CommitmentQuerySet.search)
+    spanish = api.get("/api/v1/commitments/", {"q": "LICENCIAS de conducir"}).json()
+    assert "PAN-JOB-03" in [r["code"] for r in spanish["results"]]
+    detail = api.get("/api/v1/commitments/PAN-JOB-03/").json()
+    assert detail["pillar_rationale"] and detail["pillar_rationale_es"] and detail["text_es"]
 
 
 def test_status_and_period_filters(api, plans):

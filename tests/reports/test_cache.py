@@ -103,6 +103,9 @@ def test_figures_are_per_language(client, demo):
         # reference (5); demo flag; the figures of the selection, which count the list (numbers,
         # members: 4, shared with the dashboard's cache); the page's rows, their statuses
         ("/commitments/?country=GTM&status=3", 5 + 1 + 4 + 2, 0),
+        # a search: reference (5); demo flag; the count of the matches (the figures do not know
+        # it); the page's rows; their statuses
+        ("/commitments/?country=GTM&q=migracion", 5 + 1 + 1 + 1 + 1, 0),
         # the commitment; its approved history; the periods (is its status stale?); demo flag;
         # its indicator links (none)
         ("/commitments/GTM-HEA-01/", 5, 0),

@@ -22,9 +22,12 @@ PAGES = [
     ("sofia", "/workspace/commitments/", AUTH + MENU + 1 + 2 + 1 + 4 + 1),
     # the same and the period of the filter; the status filter is part of those queries
     ("sofia", "/workspace/commitments/?status=3&period=2024", AUTH + MENU + 1 + 1 + 2 + 1 + 4 + 1),
+    # a search in both languages: the same queries (the search is part of them)
+    ("sofia", "/workspace/commitments/?q=migracion", AUTH + MENU + 1 + 2 + 1 + 4 + 1),
     # auth; the commitment; periods (2: the choices, the default); its newest row in the
-    # period (the version); its history; their audit events; the status shown; demo flag
-    ("sofia", "/workspace/commitments/{code}/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
+    # period (the version); its history; their audit events; the status shown; the edits of
+    # its Spanish text and classification; demo flag
+    ("sofia", "/workspace/commitments/{code}/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1),
     # auth; the country; periods (2); commitments with their status and workspace state;
     # every status row of the country; memberships; demo flag; countries (the menu)
     ("sofia", "/workspace/countries/GTM/matrix/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
