@@ -506,12 +506,11 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     _judge(lines, plans, period, user, blocked=blocked)
 
     indicator_lines: list[indicator_rows.IndicatorLine] = []
-    if indicator_plans:
+    below = [(p, r) for p in indicator_plans for r in p.sheet.rows if r.number > p.header_row]
+    if below:  # an indicators sheet with rows: the catalogue and countries, two queries
         found = indicator_rows.IndicatorMatcher(user, meta)
-        for plan in indicator_plans:
-            for row in plan.sheet.rows:
-                if row.number > plan.header_row:
-                    indicator_lines.append(indicator_rows.read_line(plan, row, found, period))
+        for plan, row in below:
+            indicator_lines.append(indicator_rows.read_line(plan, row, found, period))
         by_name = {p.sheet.name: p for p in indicator_plans}
         indicator_rows.duplicates(indicator_lines, by_name)
         indicator_rows.judge(

@@ -356,3 +356,21 @@ def test_the_secretariat_values_are_approved(book, people, period):
     record = upload(save(book), people["sofia"], period)
     importer.apply(record, user=people["sofia"])
     assert IndicatorValue.objects.get(route="spreadsheet").review_state == ReviewState.APPROVED
+
+
+def test_preview_of_both_sheets_costs_a_constant_number_of_queries(
+    book, people, period, django_assert_num_queries
+):
+    matrix, sheet = book["Matriz"], book["Indicadores"]
+    for row in range(2, 32):
+        matrix.cell(row, 7, 2)
+        matrix.cell(row, 8, "avance")
+    for code in ("REF_RECOGNISED", "ASYLUM_SEEKERS", "WORK_PERMITS_REFUGEES"):
+        fill_value(sheet, code, 100)
+    data = save(book)
+    with django_assert_num_queries(9):
+        # statuses (see test_roundtrip): 1 commitments, 2 newest rows in the period, 3 status
+        # shown before, 4-5 the write service's checks; indicators: 6 the catalogue, 7 the
+        # countries, 8 the newest value of each slot, 9 the indicators service's check
+        result = importer.preview(data, user=people["gabriel"], period=period)
+    assert len(result["changes"]) == 30 and len(result["indicator_changes"]) == 3
