@@ -104,7 +104,7 @@ def _column_choices(preview: dict) -> list[dict]:
     for number, (name, columns) in enumerate(preview.get("columns", {}).items()):
         cells = columns.get("cells", [])
         chosen = {c["key"]: c["index"] for c in cells if c.get("key")}
-        used = INDICATOR_USED if columns.get("role") == "indicators" else USED
+        used = INDICATOR_USED if columns.get("kind") == "indicators" else USED
         fields = [
             {
                 "key": key,
@@ -216,7 +216,7 @@ def upload_columns(request, pk):
     choice: dict[str, dict] = {}
     for number, (name, sheet) in enumerate(columns.items()):
         taken = {c["key"]: c["index"] for c in sheet.get("cells", []) if c.get("key")}
-        for key in INDICATOR_USED if sheet.get("role") == "indicators" else USED:
+        for key in INDICATOR_USED if sheet.get("kind") == "indicators" else USED:
             value = request.POST.get(f"col-{number}-{key}")
             if value is None:
                 continue

@@ -122,10 +122,11 @@ def _rows_of_period(versions: set[int], period) -> dict[int, int]:
 @dataclass
 class SheetPlan:
     sheet: Sheet
-    role: str  # data, meta, instructions, hidden, no_header, empty, chart
+    role: str  # data, indicators, meta, instructions, hidden, no_header, empty, chart
     header_row: int | None = None
     headers: list = field(default_factory=list)
     columns: dict[str, Mapped] = field(default_factory=dict)
+    kind: str = "statuses"  # or "indicators": which columns the sheet is read for
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.columns[key].index + 1) if key in self.columns else ""
@@ -206,19 +207,25 @@ def plan_sheets(sheets: list[Sheet], columns: dict | None) -> list[SheetPlan]:
 def _indicator_plan(sheet: Sheet, choice: dict | None) -> SheetPlan | None:
     """The plan of an indicators sheet, or None when the sheet is not one: it names a new
     value beside an indicator (code or name), and it is not better read as statuses (a
-    status header naming more columns, in a sheet not called "Indicators")."""
+    status header naming as many columns, in a sheet not called "Indicators"). A sheet called
+    so, or naming more indicator columns than status ones, whose header lacks a column is an
+    indicators sheet without a header: the person may choose its columns."""
     row, mapped, found = _header_candidate(sheet, INDICATOR_TABLE, is_indicator_header)
-    if not found:
+    if row is None:
         return None
-    status_row, status_mapped, status_found = _header_candidate(sheet)
+    _row, status_mapped, status_found = _header_candidate(sheet)
     named = normalise(sheet.name).startswith(
         tuple(normalise(n)[:9] for n in INDICATOR_SHEET.values())
     )
-    if status_found and not named and len(status_mapped) >= len(mapped):
+    more = len(mapped) > len(status_mapped) and len(mapped) >= 3
+    if found and status_found and not named and not more:
+        return None
+    if not found and not (named or (more and not status_found)):
         return None
     if choice:
         mapped = _corrected(row, mapped, choice, INDICATOR_USED)
     plan = SheetPlan(sheet, "indicators" if is_indicator_header(mapped) else "no_header")
+    plan.kind = "indicators"
     plan.header_row, plan.headers, plan.columns = row.number, row.values, mapped
     return plan
 
@@ -711,7 +718,7 @@ def _column_summary(plan: SheetPlan) -> dict:
                 "hidden": (index + 1) in plan.sheet.hidden_columns,
             }
         )
-    return {"header_row": plan.header_row, "role": plan.role, "cells": cells}
+    return {"header_row": plan.header_row, "kind": plan.kind, "cells": cells}
 
 
 def tally(result: dict) -> dict:

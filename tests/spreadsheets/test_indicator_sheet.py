@@ -374,3 +374,88 @@ def test_preview_of_both_sheets_costs_a_constant_number_of_queries(
         # countries, 8 the newest value of each slot, 9 the indicators service's check
         result = importer.preview(data, user=people["gabriel"], period=period)
     assert len(result["changes"]) == 30 and len(result["indicator_changes"]) == 3
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+UPLOADS = "/api/v1/spreadsheet-uploads/"
+
+
+def _api(user, language="en"):
+    from rest_framework.test import APIClient
+
+    api = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    api.force_authenticate(user)
+    return api
+
+
+def _post(api, data, period="2025"):
+    file = io.BytesIO(data)
+    file.name = "matriz.xlsx"
+    return api.post(UPLOADS, {"file": file, "period": period}, format="multipart")
+
+
+def test_api_reports_indicator_changes_and_applies_both(book, people, period):
+    set_status(book["Matriz"])
+    row = fill_value(book["Indicadores"], "ASYLUM_SEEKERS", "1.753,5")
+    api = _api(people["gabriel"])
+    created = _post(api, save(book))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["changed"] == 2
+    [change] = body["indicator_changes"]
+    assert (change["sheet"], change["row"], change["column"], change["new"]) == (
+        "Indicadores", row, "J", "1753.5"
+    )  # fmt: skip
+    assert body["preview"]["indicator_changes"] == body["indicator_changes"]
+    applied = api.post(f"{UPLOADS}{body['id']}/apply/", {}, format="json")
+    assert applied.status_code == 200, applied.content
+    assert (applied.json()["applied"], applied.json()["indicators_applied"]) == (1, 1)
+    assert applied.json()["outcome"] == "1 status and 1 indicator values recorded."
+    assert IndicatorValue.objects.get(route="spreadsheet").value == Decimal("1753.5")
+
+
+def test_api_refusal_names_the_indicator_problem(book, people, period):
+    fill_value(book["Indicadores"], "ASYLUM_SEEKERS", "-3")
+    api = _api(people["gabriel"], "es")
+    body = _post(api, save(book)).json()
+    [problem] = body["preview"]["problems"]
+    assert (problem["code"], problem["column"]) == ("indicator_value_negative", "J")
+    assert problem["message"].startswith("“-3” es negativo")
+    refused = api.post(f"{UPLOADS}{body['id']}/apply/", {}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "apply_has_problems"
+    valid = api.post(f"{UPLOADS}{body['id']}/apply-valid-rows/", {}, format="json")
+    assert valid.status_code == 409 and valid.json()["code"] == "nothing_to_apply"
+
+
+def test_api_columns_action_knows_the_indicator_columns(book, people, period):
+    sheet = book["Indicadores"]
+    row = fill_value(sheet, "REF_RECOGNISED", 600)
+    sheet.cell(1, 10).value = "Lo que hay"  # the new value's header, not recognised
+    api = _api(people["gabriel"])
+    body = _post(api, save(book)).json()
+    assert {s["name"]: s["role"] for s in body["preview"]["sheets"]}["Indicadores"] == "no_header"
+    corrected = api.post(
+        f"{UPLOADS}{body['id']}/columns/",
+        {"sheet": "Indicadores", "columns": {"new_value": "J"}},
+        format="json",
+    )
+    assert corrected.status_code == 200, corrected.content
+    [change] = corrected.json()["indicator_changes"]
+    assert (change["row"], change["new"]) == (row, "600")
+    wrong = api.post(
+        f"{UPLOADS}{body['id']}/columns/",
+        {"sheet": "Indicadores", "columns": {"status": "J"}},
+        format="json",
+    )
+    assert wrong.status_code == 400 and "status" in str(wrong.json())
+
+
+def test_schema_documents_indicator_changes(people):
+    api = _api(people["sofia"])
+    schema = api.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    components = schema.json()["components"]["schemas"]
+    assert "new" in components["IndicatorChange"]["properties"]
+    upload = components["SpreadsheetUpload"]["properties"]
+    assert {"indicator_changes", "indicators_applied"} <= set(upload)
