@@ -344,15 +344,15 @@ MESSAGES = {
         "There is nothing to apply: no row changes a status or an indicator value."
     ),
     "applied_with_indicators": ngettext_lazy(
-        "%(n)s status and %(m)s indicator values recorded.",
-        "%(n)s statuses and %(m)s indicator values recorded.",
+        "%(n)s status recorded; indicator values recorded: %(m)s.",
+        "%(n)s statuses recorded; indicator values recorded: %(m)s.",
         "n",
     ),
     "applied_with_indicators_skipping": ngettext_lazy(
-        "%(n)s status and %(m)s indicator values recorded; rows skipped as chosen (listed in "
-        "the preview): %(skipped)s.",
-        "%(n)s statuses and %(m)s indicator values recorded; rows skipped as chosen (listed "
-        "in the preview): %(skipped)s.",
+        "%(n)s status recorded; indicator values recorded: %(m)s; rows skipped as chosen "
+        "(listed in the preview): %(skipped)s.",
+        "%(n)s statuses recorded; indicator values recorded: %(m)s; rows skipped as chosen "
+        "(listed in the preview): %(skipped)s.",
         "n",
     ),
     "already_done": _("This upload was already %(state)s."),

@@ -192,7 +192,7 @@ def test_status_and_indicator_value_are_previewed_and_applied_together(book, peo
     assert importer.apply(record, user=people["gabriel"]) == 1
     record.refresh_from_db()
     assert (record.state, record.applied, record.indicators_applied) == ("applied", 1, 1)
-    assert record.outcome_message() == "1 status and 1 indicator values recorded."
+    assert record.outcome_message() == "1 status recorded; indicator values recorded: 1."
     value = IndicatorValue.objects.get(route="spreadsheet")
     assert (value.value, value.review_state, value.created_by) == (
         Decimal("1234"), ReviewState.SUBMITTED, people["gabriel"]
@@ -265,7 +265,7 @@ def test_indicator_row_problems_are_coded_with_their_column(book, people, period
 
     with translation.override("es"):
         assert "Honduras" in render(message["code"], message["params"])
-        assert render("indicator_value_negative", {"value": "-4"}).startswith("“-4” es negativo")
+        assert render("indicator_value_negative", {"value": "-4"}).startswith("«-4» es negativo")
     with pytest.raises(ValidationError) as refused:
         importer.apply(record, user=people["gabriel"])
     assert refused.value.code == "apply_has_problems"
@@ -411,7 +411,7 @@ def test_api_reports_indicator_changes_and_applies_both(book, people, period):
     applied = api.post(f"{UPLOADS}{body['id']}/apply/", {}, format="json")
     assert applied.status_code == 200, applied.content
     assert (applied.json()["applied"], applied.json()["indicators_applied"]) == (1, 1)
-    assert applied.json()["outcome"] == "1 status and 1 indicator values recorded."
+    assert applied.json()["outcome"] == "1 status recorded; indicator values recorded: 1."
     assert IndicatorValue.objects.get(route="spreadsheet").value == Decimal("1753.5")
 
 
@@ -421,7 +421,7 @@ def test_api_refusal_names_the_indicator_problem(book, people, period):
     body = _post(api, save(book)).json()
     [problem] = body["preview"]["problems"]
     assert (problem["code"], problem["column"]) == ("indicator_value_negative", "J")
-    assert problem["message"].startswith("“-3” es negativo")
+    assert problem["message"].startswith("«-3» es negativo")
     refused = api.post(f"{UPLOADS}{body['id']}/apply/", {}, format="json")
     assert refused.status_code == 409 and refused.json()["code"] == "apply_has_problems"
     valid = api.post(f"{UPLOADS}{body['id']}/apply-valid-rows/", {}, format="json")
