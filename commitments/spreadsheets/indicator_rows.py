@@ -128,6 +128,11 @@ def parse_date(value) -> dt.date | None:
     raise ValueError(value)
 
 
+def _name_key(name: str) -> str:
+    """A name without its note in brackets: "Solicitudes de asilo (de la condición…)"."""
+    return normalise(re.sub(r"\([^)]*\)", " ", name))
+
+
 def _indicator_key(value) -> str:
     return re.sub(r"[\s\-–—.]+", "_", normalise(_text(value)).upper()).strip("_")
 
@@ -143,8 +148,12 @@ class IndicatorMatcher:
         self.user = user
         indicators = list(Indicator.objects.all())
         self.by_code = {i.code: i for i in indicators}
-        self.by_name = {normalise(i.name_en): i for i in indicators}
-        self.by_name.update({normalise(i.name_es): i for i in indicators})
+        # names in either language, with or without their note in brackets
+        self.by_name = {}
+        for i in indicators:
+            for name in (i.name_en, i.name_es):
+                self.by_name.setdefault(normalise(name), i)
+                self.by_name.setdefault(_name_key(name), i)
         countries = list(Country.objects.all())
         self.countries = {c.iso3: c for c in countries}
         for c in countries:
@@ -210,7 +219,10 @@ def read_line(plan, row, matcher: IndicatorMatcher, period) -> IndicatorLine:
     if code:
         line.indicator = matcher.by_code.get(code)
     if line.indicator is None and _text(name_cell):
-        line.indicator = matcher.by_name.get(normalise(_text(name_cell)))
+        name = _text(name_cell)
+        line.indicator = matcher.by_name.get(normalise(name)) or matcher.by_name.get(
+            _name_key(name)
+        )
     if line.indicator is None:
         if not wants and not line.problems:
             line.outcome, line.problems = "ignored", [entry("nothing_to_record")]
