@@ -123,12 +123,31 @@ def _column_choices(preview: dict) -> list[dict]:
     return forms
 
 
+def _with_period(change: dict) -> dict:
+    """An indicator change with its period as the reader reads it: the source's wording in
+    the reader's language, else the dates written out ("1 January 2025 – 31 December 2025")."""
+    import datetime as dt
+
+    from indicators.models import period_from_dates
+
+    english = (get_language() or "es").startswith("en")
+    label = change.get("period_label_en" if english else "period_label_es") or ""
+    if not label:
+        start, end = change.get("period_start"), change.get("period_end")
+        label = period_from_dates(
+            dt.date.fromisoformat(start) if start else None,
+            dt.date.fromisoformat(end) if end else None,
+        )
+    name = change.get("name") or {}
+    return {**change, "period": label, "label": name.get("en" if english else "es", "")}
+
+
 @workspace_view
 def upload_detail(request, pk):
     upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
     preview = localise_preview(upload.preview or {})
     changes = preview.get("changes", [])
-    values = preview.get("indicator_changes", [])
+    values = [_with_period(v) for v in preview.get("indicator_changes", [])]
     tally = preview.get("tally") or {}
     problem_rows = tally.get("problem_rows", len(preview.get("problems", [])))
     open_ = upload.state == SpreadsheetUpload.State.PREVIEWED
