@@ -380,8 +380,20 @@ INDICATOR_TABLE = (
 )
 
 
+# Beside a new value and an indicator, an indicators sheet names at least one of these: "Name"
+# and "Value" alone are any two-column list, not indicators.
+INDICATOR_EVIDENCE = (
+    "source_document", "source_section", "source_quote", "period", "period_start",
+    "period_end", "country", "unit", "current_value",
+)  # fmt: skip
+
+
 def is_indicator_header(mapped: dict[str, Mapped]) -> bool:
-    return "new_value" in mapped and ("indicator" in mapped or "indicator_name" in mapped)
+    return (
+        "new_value" in mapped
+        and ("indicator" in mapped or "indicator_name" in mapped)
+        and any(key in mapped for key in INDICATOR_EVIDENCE)
+    )
 
 
 # --------------------------------------------------------------------------------------------
