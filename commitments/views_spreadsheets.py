@@ -166,7 +166,9 @@ def upload_detail(request, pk):
             "close": [c for c in changes if c["match"] == "close"],
             "column_forms": _column_choices(preview) if open_ else [],
             "can_apply": open_ and not blocked and not problem_rows and bool(changes or values),
-            "can_apply_valid": open_ and not blocked and bool(problem_rows)
+            "can_apply_valid": open_
+            and not blocked
+            and bool(problem_rows)
             and bool(changes or values),
         },
     )

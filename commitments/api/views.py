@@ -298,7 +298,11 @@ class SpreadsheetUploadViewSet(
         wrong = sorted(set(body.validated_data["choice"]) - set(used))
         if wrong:
             raise ValidationError(
-                {"columns": [_("Not a column of this sheet: %(keys)s") % {"keys": ", ".join(wrong)}]}
+                {
+                    "columns": [
+                        _("Not a column of this sheet: %(keys)s") % {"keys": ", ".join(wrong)}
+                    ]
+                }
             )
         try:
             importer.correct_columns(

@@ -776,9 +776,7 @@ def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
         upload.changed = upload.unchanged = upload.problems = 0
     else:
         upload.state = SpreadsheetUpload.State.PREVIEWED
-        upload.changed = len(upload.preview["changes"]) + len(
-            upload.preview["indicator_changes"]
-        )
+        upload.changed = len(upload.preview["changes"]) + len(upload.preview["indicator_changes"])
         upload.unchanged = len(upload.preview["unchanged"])
         upload.problems = upload.preview["tally"]["problem_rows"] + len(
             upload.preview["file_problems"]
@@ -826,9 +824,10 @@ def apply(
     the valid rows and skip the listed ones: the upload records that choice and how many rows
     were skipped. The indicators sheet's values are written in the same transaction as the
     statuses (``indicators.services.submit_indicator_values``: submitted for review when a
-    national team sends them), so a refusal of either writes neither. ``confirmed`` lists the close text matches the person confirmed (refs such as
-    ``"Matriz!12"``, or row numbers). Returns the number of statuses recorded; raises
-    ValidationError (with a ``code``) when nothing is written.
+    national team sends them), so a refusal of either writes neither. ``confirmed`` lists the
+    close text matches the person confirmed (refs such as ``"Matriz!12"``, or row numbers).
+    Returns the number of statuses recorded (the values: ``upload.indicators_applied``);
+    raises ValidationError (with a ``code``) when nothing is written.
 
     The upload's row is locked first (before the locks of ``record_many``, see
     services/locking.py), so the same upload applied twice at once is applied once and its
@@ -889,14 +888,18 @@ def apply(
                 upload.set_outcome("applied", n=len(changes_))
             if values:
                 upload.set_outcome(
-                    "applied_with_indicators" if not skipped else "applied_with_indicators_skipping",
-                    n=len(changes_), m=len(values), skipped=skipped,
+                    "applied_with_indicators"
+                    if not skipped
+                    else "applied_with_indicators_skipping",
+                    n=len(changes_),
+                    m=len(values),
+                    skipped=skipped,
                 )
             upload.finished_at = timezone.now()
             upload.save(
                 update_fields=[
-                    "state", "applied", "indicators_applied", "mode", "skipped", "outcome", "outcome_code",
-                    "outcome_params", "finished_at",
+                    "state", "applied", "indicators_applied", "mode", "skipped", "outcome",
+                    "outcome_code", "outcome_params", "finished_at",
                 ]
             )  # fmt: skip
     if failure is not None:
@@ -944,12 +947,12 @@ def _chosen_changes(upload: SpreadsheetUpload, confirmed, skip_problems: bool):
         indicators = Indicator.objects.in_bulk(
             {c["indicator"] for c in value_changes}, field_name="code"
         )
-        countries = Country.objects.in_bulk({c["country"] for c in value_changes}, field_name="iso3")
+        countries = Country.objects.in_bulk(
+            {c["country"] for c in value_changes}, field_name="iso3"
+        )
         if not {c["indicator"] for c in value_changes} <= set(indicators):
             raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
-        values = [
-            indicator_rows.value_change(c, indicators, countries) for c in value_changes
-        ]
+        values = [indicator_rows.value_change(c, indicators, countries) for c in value_changes]
     changes_ = [
         services.StatusChange(
             commitments[c["commitment"]], c["new"], c["narrative"], c["base_version"],

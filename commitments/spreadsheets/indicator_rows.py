@@ -255,9 +255,11 @@ def read_line(plan, row, matcher: IndicatorMatcher, period) -> IndicatorLine:
             line.problem(letter(key), "indicator_date_unreadable",
                          value=_text(cells.get(key))[:30])  # fmt: skip
     line.period_start, line.period_end = dates["period_start"], dates["period_end"]
-    if line.period_start is None and line.period_end is None and "period_start" not in [
-        p["column"] for p in line.problems
-    ]:
+    if (
+        line.period_start is None
+        and line.period_end is None
+        and "period_start" not in [p["column"] for p in line.problems]
+    ):
         line.period_start, line.period_end = period.start_date, period.end_date
     if line.period_start and line.period_end and line.period_end < line.period_start:
         line.problem(letter("period_end"), "indicator_period_order")
@@ -388,8 +390,7 @@ def judge(lines: list[IndicatorLine], plans: dict, *, user, language: str, block
         indicators = {line.indicator.code: line.indicator for line in candidates}
         countries = {line.country.iso3: line.country for line in candidates}
         changes = [
-            value_change(change_dict(line, language), indicators, countries)
-            for line in candidates
+            value_change(change_dict(line, language), indicators, countries) for line in candidates
         ]
         errors, _conflicts, _newest = indicator_services.check_values(changes, user=user)
         for line in candidates:

@@ -253,9 +253,7 @@ MESSAGES = {
         "“%(value)s” is not a date. Write it as 2024-09-30 or 30/09/2024, or leave it empty "
         "for the reporting period."
     ),
-    "indicator_period_order": _(
-        "The period ends before it starts. Correct the start or the end."
-    ),
+    "indicator_period_order": _("The period ends before it starts. Correct the start or the end."),
     "indicator_source_missing": _(
         "A new value needs its source: name the document the figure comes from."
     ),

@@ -92,11 +92,9 @@ def test_template_has_the_indicators_sheet_with_the_countrys_indicators(book):
     assert sheet.column_dimensions["O"].hidden
 
 
-def test_template_shows_the_current_value_of_the_period_and_its_version(
-    people, period, catalogue
-):
-    from commitments.spreadsheets.template import build_matrix
+def test_template_shows_the_current_value_of_the_period_and_its_version(people, period, catalogue):
     from commitments.models import ReportingPeriod
+    from commitments.spreadsheets.template import build_matrix
 
     p2024 = ReportingPeriod.objects.get(code="2024")
     data = build_matrix([Country.objects.get(iso3="GTM")], p2024, "en", people["gabriel"])
