@@ -129,6 +129,7 @@ def _with_period(change: dict) -> dict:
     import datetime as dt
 
     from indicators.models import period_from_dates
+    from mirps.numbers import format_amount
 
     english = (get_language() or "es").startswith("en")
     label = change.get("period_label_en" if english else "period_label_es") or ""
@@ -139,7 +140,13 @@ def _with_period(change: dict) -> dict:
             dt.date.fromisoformat(end) if end else None,
         )
     name = change.get("name") or {}
-    return {**change, "period": label, "label": name.get("en" if english else "es", "")}
+    return {
+        **change,
+        "period": label,
+        "label": name.get("en" if english else "es", ""),
+        "old_shown": format_amount(change["old"]) if change.get("old") else "",
+        "new_shown": format_amount(change["new"]) if change.get("new") else "",
+    }
 
 
 @workspace_view

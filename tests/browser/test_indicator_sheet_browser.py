@@ -65,7 +65,7 @@ def test_team_submits_a_status_and_an_indicator_value_secretariat_reviews_it(
     page.wait_for_url("**/workspace/spreadsheets/*/")
     assert "GTM-PRO-01" in page.inner_text("#changes")
     values = page.inner_text("#indicator-changes")
-    assert "REF_RECOGNISED" in values and "1204" in values
+    assert "REF_RECOGNISED" in values and "– → 1,204" in values
     assert "“Indicators” " + str(row) in values and "J" in values  # sheet, row and column
     assert "2 changes" in page.inner_text("#tally")
     assert "indicator values (headers in row 1)" in page.inner_text("#sheets")
