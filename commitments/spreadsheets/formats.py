@@ -134,6 +134,7 @@ SMALL_WORDS = {
     "para", "con", "sobre", "su", "sus", "of", "the", "an", "in", "on", "and", "or", "for",
     "to", "by", "with", "per", "at", "this", "este", "esta",
 }  # fmt: skip
+MAX_HEADER = 200  # characters: a longer cell is not taken for a header of the indicators sheet
 SIMILAR = 0.8  # similarity (0-1) from which an unrecognised header is taken for a name
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _PERIOD = re.compile(r"\b(\d{4}(?:-H[12])?)\b", re.IGNORECASE)
@@ -201,6 +202,8 @@ def guesses(value, table=None) -> list[Guess]:
     """Every column this header could be, best first (``table``: the names and priority of
     another sheet's columns, ``INDICATOR_TABLE``; default the status sheet's)."""
     name_tokens, priority = table or (_NAME_TOKENS, PRIORITY)
+    if table is not None and len(str(value or "")) > MAX_HEADER:
+        return []  # a narrative, not a header: never compared (a 1 MB cell would take minutes)
     tokens = header_tokens(value)
     if not tokens:
         return []

@@ -457,3 +457,15 @@ def test_schema_documents_indicator_changes(people):
     assert "new" in components["IndicatorChange"]["properties"]
     upload = components["SpreadsheetUpload"]["properties"]
     assert {"indicator_changes", "indicators_applied"} <= set(upload)
+
+
+def test_a_long_cell_is_never_compared_with_the_indicator_headers():
+    """A 1 MB narrative in the first rows of a status sheet: looking for the indicators
+    sheet's header must not compare it with every name (that took minutes)."""
+    import time
+
+    from commitments.spreadsheets.formats import guesses
+
+    started = time.process_time()
+    assert guesses("avance " * 150_000, INDICATOR_TABLE) == []
+    assert time.process_time() - started < 0.5
