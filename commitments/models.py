@@ -808,6 +808,7 @@ class SpreadsheetUpload(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     problems = models.PositiveIntegerField(_("problems"), default=0)
     applied = models.PositiveIntegerField(_("applied"), default=0)
+    indicators_applied = models.PositiveIntegerField(_("indicator values applied"), default=0)
     mode = models.CharField(_("applied as"), max_length=10, choices=Mode.choices, blank=True)
     skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
     outcome = models.TextField(_("outcome"), blank=True)

@@ -19,7 +19,7 @@ from .forms import CommitmentFilterForm, TemplateForm, UploadForm
 from .models import Commitment, SpreadsheetUpload
 from .permissions import can_record, is_secretariat, member_country_ids
 from .spreadsheets import importer
-from .spreadsheets.formats import USED
+from .spreadsheets.formats import INDICATOR_USED, USED
 from .spreadsheets.messages import FIELD_LABELS, localise_preview
 from .spreadsheets.reading import MAX_BYTES
 from .spreadsheets.template import (
@@ -104,6 +104,7 @@ def _column_choices(preview: dict) -> list[dict]:
     for number, (name, columns) in enumerate(preview.get("columns", {}).items()):
         cells = columns.get("cells", [])
         chosen = {c["key"]: c["index"] for c in cells if c.get("key")}
+        used = INDICATOR_USED if columns.get("kind") == "indicators" else USED
         fields = [
             {
                 "key": key,
@@ -112,7 +113,7 @@ def _column_choices(preview: dict) -> list[dict]:
                 "chosen": chosen.get(key),
                 "cell": next((c for c in cells if c["index"] == chosen.get(key)), None),
             }
-            for key in USED
+            for key in used
         ]
         unused = [c for c in cells if not c.get("key") and c.get("header")]
         forms.append(
@@ -122,11 +123,38 @@ def _column_choices(preview: dict) -> list[dict]:
     return forms
 
 
+def _with_period(change: dict) -> dict:
+    """An indicator change with its period as the reader reads it: the source's wording in
+    the reader's language, else the dates written out ("1 January 2025 – 31 December 2025")."""
+    import datetime as dt
+
+    from indicators.models import period_from_dates
+    from mirps.numbers import format_amount
+
+    english = (get_language() or "es").startswith("en")
+    label = change.get("period_label_en" if english else "period_label_es") or ""
+    if not label:
+        start, end = change.get("period_start"), change.get("period_end")
+        label = period_from_dates(
+            dt.date.fromisoformat(start) if start else None,
+            dt.date.fromisoformat(end) if end else None,
+        )
+    name = change.get("name") or {}
+    return {
+        **change,
+        "period": label,
+        "label": name.get("en" if english else "es", ""),
+        "old_shown": format_amount(change["old"]) if change.get("old") else "",
+        "new_shown": format_amount(change["new"]) if change.get("new") else "",
+    }
+
+
 @workspace_view
 def upload_detail(request, pk):
     upload = get_object_or_404(_visible_uploads(request.user), pk=pk)
     preview = localise_preview(upload.preview or {})
     changes = preview.get("changes", [])
+    values = [_with_period(v) for v in preview.get("indicator_changes", [])]
     tally = preview.get("tally") or {}
     problem_rows = tally.get("problem_rows", len(preview.get("problems", [])))
     open_ = upload.state == SpreadsheetUpload.State.PREVIEWED
@@ -138,12 +166,17 @@ def upload_detail(request, pk):
             "upload": upload,
             "preview": preview,
             "changes": changes,
+            "values": values,
+            "all_changes": len(changes) + len(values),
             "tally": tally,
             "problem_rows": problem_rows,
             "close": [c for c in changes if c["match"] == "close"],
             "column_forms": _column_choices(preview) if open_ else [],
-            "can_apply": open_ and not blocked and not problem_rows and bool(changes),
-            "can_apply_valid": open_ and not blocked and bool(problem_rows) and bool(changes),
+            "can_apply": open_ and not blocked and not problem_rows and bool(changes or values),
+            "can_apply_valid": open_
+            and not blocked
+            and bool(problem_rows)
+            and bool(changes or values),
         },
     )
 
@@ -181,7 +214,24 @@ def upload_apply(request, pk):
             text = ngettext(
                 "%(n)d status submitted for review.", "%(n)d statuses submitted for review.", count
             )
-        messages.success(request, text % {"n": count})
+        message = text % {"n": count}
+        upload.refresh_from_db(fields=["indicators_applied"])
+        if upload.indicators_applied:
+            values = upload.indicators_applied
+            if is_secretariat(request.user):
+                more = ngettext(
+                    "%(n)d indicator value recorded and approved.",
+                    "%(n)d indicator values recorded and approved.",
+                    values,
+                )
+            else:
+                more = ngettext(
+                    "%(n)d indicator value submitted for review.",
+                    "%(n)d indicator values submitted for review.",
+                    values,
+                )
+            message = f"{message} {more % {'n': values}}"
+        messages.success(request, message)
     return redirect("spreadsheet-upload", pk=upload.pk)
 
 
@@ -194,7 +244,7 @@ def upload_columns(request, pk):
     choice: dict[str, dict] = {}
     for number, (name, sheet) in enumerate(columns.items()):
         taken = {c["key"]: c["index"] for c in sheet.get("cells", []) if c.get("key")}
-        for key in USED:
+        for key in INDICATOR_USED if sheet.get("kind") == "indicators" else USED:
             value = request.POST.get(f"col-{number}-{key}")
             if value is None:
                 continue

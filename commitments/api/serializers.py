@@ -194,6 +194,32 @@ class CommitmentDetailSerializer(CommitmentSerializer):
         ]
 
 
+class IndicatorChangeSerializer(serializers.Serializer):
+    """An indicator value the upload's indicators sheet would record (and ``apply`` records:
+    submitted for review when a national team applies, approved for the secretariat)."""
+
+    sheet = serializers.CharField()
+    row = serializers.IntegerField()
+    column = serializers.CharField(help_text="The column of the new value, e.g. J.")
+    ref = serializers.CharField(help_text='"Indicadores!5": sheet and row.')
+    indicator = serializers.CharField(help_text="The indicator's code.")
+    name = serializers.DictField(child=serializers.CharField(), help_text="en, es")
+    country = serializers.CharField(help_text="ISO3 code.")
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    period_label_en = serializers.CharField(allow_blank=True)
+    period_label_es = serializers.CharField(allow_blank=True)
+    old = serializers.CharField(allow_null=True, help_text="The newest value of the slot.")
+    old_state = serializers.CharField(allow_null=True)
+    new = serializers.CharField(help_text="The new value, a decimal as text.")
+    source_document = serializers.CharField(allow_blank=True)
+    source_section = serializers.CharField(allow_blank=True)
+    source_url = serializers.CharField(allow_blank=True)
+    source_quote = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    base_version = serializers.IntegerField(allow_null=True)
+
+
 class SpreadsheetUploadSerializer(serializers.ModelSerializer):
     """An upload with its preview. Every message in ``preview`` (``problems``, ``ignored``,
     ``file_problems``, each sheet's ``notes``) is a ``code`` with ``params`` plus its
@@ -204,6 +230,7 @@ class SpreadsheetUploadSerializer(serializers.ModelSerializer):
     )
     period = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     outcome = serializers.SerializerMethodField()
+    indicator_changes = serializers.SerializerMethodField()
     preview = serializers.SerializerMethodField()
 
     class Meta:
@@ -220,6 +247,7 @@ class SpreadsheetUploadSerializer(serializers.ModelSerializer):
             "unchanged",
             "problems",
             "applied",
+            "indicators_applied",
             "mode",
             "skipped",
             "outcome",
@@ -227,12 +255,18 @@ class SpreadsheetUploadSerializer(serializers.ModelSerializer):
             "outcome_params",
             "finished_at",
             "columns",
+            "indicator_changes",
             "preview",
         ]
         read_only_fields = fields
 
     def get_outcome(self, obj) -> str:
         return obj.outcome_message()
+
+    @extend_schema_field(IndicatorChangeSerializer(many=True))
+    def get_indicator_changes(self, obj) -> list:
+        """The indicators sheet's changes (also in ``preview.indicator_changes``)."""
+        return (obj.preview or {}).get("indicator_changes", [])
 
     @extend_schema_field(serializers.JSONField())
     def get_preview(self, obj) -> dict:
@@ -310,18 +344,20 @@ class ColumnsSerializer(serializers.Serializer):
     columns = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True, max_length=3),
         help_text='Column key → column letter, e.g. {"narrative": "D", "evidence_url": null} '
-        "(null or empty: not in the file). Keys: code, text, status, narrative, evidence_url, "
-        "version.",
+        "(null or empty: not in the file). Keys of a status sheet: code, text, status, "
+        "narrative, evidence_url, version. Keys of an indicators sheet: indicator, country, "
+        "indicator_name, period, period_start, period_end, new_value, source_document, "
+        "source_section, source_quote, comment, version.",
     )
 
     def validate(self, data):
         from openpyxl.utils import column_index_from_string
 
-        from ..spreadsheets.formats import USED
+        from ..spreadsheets.formats import INDICATOR_USED, USED
 
         choice = {}
         for key, letter in data["columns"].items():
-            if key not in USED:
+            if key not in USED and key not in INDICATOR_USED:
                 raise serializers.ValidationError(
                     {"columns": [_("Unknown column key: %(key)s") % {"key": key}]}
                 )

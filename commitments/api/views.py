@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..permissions import can_use_workspace, is_secretariat
 from ..spreadsheets import importer
+from ..spreadsheets.formats import INDICATOR_USED, USED
 from ..spreadsheets.reading import MAX_BYTES
 from .filters import CommitmentFilter, StatusUpdateFilter
 from .serializers import (
@@ -285,11 +286,23 @@ class SpreadsheetUploadViewSet(
         upload = self.get_object()
         body = ColumnsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        sheets = list((upload.preview or {}).get("columns", {}))
+        described = (upload.preview or {}).get("columns", {})
+        sheets = list(described)
         sheet = body.validated_data.get("sheet") or (sheets[0] if sheets else None)
         if sheet not in sheets:
             raise ValidationError(
                 {"sheet": [_("No such sheet in this preview: %(name)s") % {"name": sheet}]}
+            )
+        # an indicators sheet has its own columns (and a status sheet its own)
+        used = INDICATOR_USED if described[sheet].get("kind") == "indicators" else USED
+        wrong = sorted(set(body.validated_data["choice"]) - set(used))
+        if wrong:
+            raise ValidationError(
+                {
+                    "columns": [
+                        _("Not a column of this sheet: %(keys)s") % {"keys": ", ".join(wrong)}
+                    ]
+                }
             )
         try:
             importer.correct_columns(

@@ -134,6 +134,7 @@ SMALL_WORDS = {
     "para", "con", "sobre", "su", "sus", "of", "the", "an", "in", "on", "and", "or", "for",
     "to", "by", "with", "per", "at", "this", "este", "esta",
 }  # fmt: skip
+MAX_HEADER = 200  # characters: a longer cell is not taken for a header of the indicators sheet
 SIMILAR = 0.8  # similarity (0-1) from which an unrecognised header is taken for a name
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _PERIOD = re.compile(r"\b(\d{4}(?:-H[12])?)\b", re.IGNORECASE)
@@ -197,8 +198,12 @@ class Guess:
     how: str  # "name", "phrase", "similar"
 
 
-def guesses(value) -> list[Guess]:
-    """Every column this header could be, best first."""
+def guesses(value, table=None) -> list[Guess]:
+    """Every column this header could be, best first (``table``: the names and priority of
+    another sheet's columns, ``INDICATOR_TABLE``; default the status sheet's)."""
+    name_tokens, priority = table or (_NAME_TOKENS, PRIORITY)
+    if table is not None and len(str(value or "")) > MAX_HEADER:
+        return []  # a narrative, not a header: never compared (a 1 MB cell would take minutes)
     tokens = header_tokens(value)
     if not tokens:
         return []
@@ -208,7 +213,7 @@ def guesses(value) -> list[Guess]:
         if key not in found or found[key].score < score:
             found[key] = Guess(key, score, how)
 
-    for key, names in _NAME_TOKENS.items():
+    for key, names in name_tokens.items():
         target = "previous" if key == "_weak_previous" else key
         for name in names:
             if tokens == name:
@@ -217,7 +222,7 @@ def guesses(value) -> list[Guess]:
                 offer(target, min(0.5 + 0.1 * len(name), 0.95), "phrase")
     if not found:
         joined = " ".join(tokens)
-        for key, names in _NAME_TOKENS.items():
+        for key, names in name_tokens.items():
             target = "previous" if key == "_weak_previous" else key
             for name in names:
                 ratio = difflib.SequenceMatcher(None, joined, " ".join(name)).ratio()
@@ -228,7 +233,7 @@ def guesses(value) -> list[Guess]:
                         ratio = difflib.SequenceMatcher(None, token, name[0]).ratio()
                         if ratio >= SIMILAR + 0.05:
                             offer(target, 0.4 * ratio, "similar")
-    return sorted(found.values(), key=lambda g: (-g.score, PRIORITY.index(g.key)))
+    return sorted(found.values(), key=lambda g: (-g.score, priority.index(g.key)))
 
 
 def header_key(value) -> str | None:
@@ -246,15 +251,17 @@ class Mapped:
     score: float
 
 
-def map_columns(headers: list) -> dict[str, Mapped]:
+def map_columns(headers: list, table=None) -> dict[str, Mapped]:
     """Which column is which in a header row: each column for at most one key and each key
-    from at most one column, the strongest matches first (ties: the leftmost column)."""
+    from at most one column, the strongest matches first (ties: the leftmost column).
+    ``table``: another sheet's names (``INDICATOR_TABLE``); default the status sheet's."""
+    priority = (table or (_NAME_TOKENS, PRIORITY))[1]
     offers = []
     for index, value in enumerate(headers):
         if not isinstance(value, str):
             continue
-        for guess in guesses(value):
-            offers.append((-guess.score, PRIORITY.index(guess.key), index, guess))
+        for guess in guesses(value, table):
+            offers.append((-guess.score, priority.index(guess.key), index, guess))
     offers.sort(key=lambda o: o[:3])
     taken: set[int] = set()
     mapped: dict[str, Mapped] = {}
@@ -265,7 +272,7 @@ def map_columns(headers: list) -> dict[str, Mapped]:
         header = str(headers[index])
         mapped[guess.key] = Mapped(guess.key, index, header, guess.how, guess.score)
     previous = mapped.get("previous")
-    if "status" not in mapped and previous is not None:
+    if table is None and "status" not in mapped and previous is not None:
         tokens = header_tokens(previous.header)
         if any(_contains(tokens, name) for name in _NAME_TOKENS["_weak_previous"]):
             mapped["status"] = Mapped("status", previous.index, previous.header, "phrase", 0.7)
@@ -275,6 +282,121 @@ def map_columns(headers: list) -> dict[str, Mapped]:
 
 def is_header(mapped: dict[str, Mapped]) -> bool:
     return "status" in mapped and ("code" in mapped or "text" in mapped)
+
+
+# --------------------------------------------------------------------------------------------
+# The indicators sheet: one row per indicator of the catalogue that applies to the country,
+# with its current value for the period and the cells to fill in. Headers are recognised as
+# the status sheet's are (the same ``guesses``, with this table of names).
+
+INDICATOR_SHEET = {"en": "Indicators", "es": "Indicadores"}
+INDICATOR_COLUMNS = [
+    Column("indicator", "Indicator code", "Código del indicador", 26),
+    Column("country", "Country", "País", 9),
+    Column("indicator_name", "Indicator", "Indicador", 40),
+    Column("unit", "Unit", "Unidad", 12),
+    Column("period", "Period (as stated)", "Periodo (según la fuente)", 26, input=True),
+    Column("period_start", "Period start", "Inicio del periodo", 13, input=True),
+    Column("period_end", "Period end", "Fin del periodo", 13, input=True),
+    Column("current_value", "Current value", "Valor actual", 14),
+    Column("current_state", "State of the current value", "Estado del valor actual", 22),
+    Column("new_value", "New value ({period})", "Nuevo valor ({period})", 16, input=True),
+    Column("source_document", "Source document", "Documento fuente", 30, input=True),
+    Column("source_section", "Page, section or link", "Página, sección o enlace", 24, input=True),
+    Column("source_quote", "Source sentence", "Frase de la fuente", 40, input=True),
+    Column("comment", "Comment", "Comentario", 30, input=True),
+    Column("version", "Version", "Versión", 9, hidden=True),
+]
+INDICATOR_KEYS = [c.key for c in INDICATOR_COLUMNS]
+INDICATOR_USED = (
+    "indicator", "country", "indicator_name", "period", "period_start", "period_end",
+    "new_value", "source_document", "source_section", "source_quote", "comment", "version",
+)  # fmt: skip
+INDICATOR_NAMES = {
+    "indicator": [
+        "indicator code", "codigo indicador", "code", "codigo", "cod", "id", "clave",
+        "indicator id", "ref", "codigo mirps",
+    ],
+    "country": ["country", "pais", "iso3", "iso", "country code", "codigo pais"],
+    "indicator_name": [
+        "indicator", "indicador", "indicator name", "nombre indicador", "name", "nombre",
+        "descripcion", "description", "descripcion indicador",
+    ],
+    "unit": ["unit", "unidad", "unidad medida", "unit measure", "measure", "medida"],
+    "period": [
+        "period", "periodo", "period as stated", "periodo segun fuente", "periodo reportado",
+        "reporting period", "periodo referencia", "reference period", "periodo fuente",
+    ],
+    "period_start": [
+        "period start", "inicio periodo", "start", "inicio", "desde", "fecha inicio",
+        "start date", "from date", "periodo desde",
+    ],
+    "period_end": [
+        "period end", "fin periodo", "end", "fin", "hasta", "fecha fin", "end date",
+        "fecha corte", "cut off date", "periodo hasta", "fecha final", "final periodo",
+    ],
+    "current_value": [
+        "current value", "valor actual", "previous value", "valor anterior", "last value",
+        "ultimo valor", "valor registrado", "recorded value", "approved value",
+        "valor aprobado", "current figure", "cifra actual",
+    ],
+    "current_state": [
+        "state", "estado", "review state", "estado revision", "status", "current state",
+        "estado valor actual", "state current value", "revision", "review",
+    ],
+    "new_value": [
+        "new value", "nuevo valor", "valor nuevo", "value", "valor", "cifra", "figure", "dato",
+        "new figure", "nueva cifra", "cantidad", "numero", "number", "valor reportado",
+        "reported value", "valor informado",
+    ],
+    "source_document": [
+        "source document", "documento fuente", "source", "fuente", "document", "documento",
+        "fuente informacion", "source information", "fuente dato", "data source",
+        "medio verificacion", "means verification",
+    ],
+    "source_section": [
+        "page section link", "pagina seccion enlace", "page", "pagina", "section", "seccion",
+        "link", "enlace", "url", "page section", "pagina seccion", "capitulo", "chapter",
+        "section link", "seccion enlace",
+    ],
+    "source_quote": [
+        "source sentence", "frase fuente", "quote", "cita", "sentence", "frase",
+        "quoted sentence", "frase citada", "texto fuente", "source text", "extracto",
+        "excerpt", "cita textual",
+    ],
+    "comment": [
+        "comment", "comentario", "notes", "nota", "observacion", "remarks", "note",
+    ],
+    "version": ["version"],
+}  # fmt: skip
+# When a header names two columns equally well, the earlier here wins: "Estado del valor
+# actual" is the state, "Frase de la fuente" the sentence, "Fecha de inicio del periodo" the
+# start.
+INDICATOR_PRIORITY = [
+    "version", "current_state", "current_value", "source_quote", "source_section",
+    "source_document", "period_start", "period_end", "period", "new_value", "unit", "country",
+    "indicator", "indicator_name", "comment",
+]  # fmt: skip
+INDICATOR_TABLE = (
+    {key: [header_tokens(name) for name in names] for key, names in INDICATOR_NAMES.items()},
+    INDICATOR_PRIORITY,
+)
+
+
+# Beside a new value and an indicator, an indicators sheet names at least one of these: "Name"
+# and "Value" alone are any two-column list, not indicators.
+INDICATOR_EVIDENCE = (
+    "source_document", "source_section", "source_quote", "period", "period_start",
+    "period_end", "country", "unit", "current_value",
+)  # fmt: skip
+
+
+def is_indicator_header(mapped: dict[str, Mapped]) -> bool:
+    return (
+        "new_value" in mapped
+        and ("indicator" in mapped or "indicator_name" in mapped)
+        and any(key in mapped for key in INDICATOR_EVIDENCE)
+    )
 
 
 # --------------------------------------------------------------------------------------------

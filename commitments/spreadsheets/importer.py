@@ -20,7 +20,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +29,11 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from .. import selectors, services
 from ..models import Commitment, ReportingPeriod, Source, SpreadsheetUpload, StatusUpdate
 from ..permissions import can_record, is_secretariat
+from . import indicator_rows
 from .formats import (
+    INDICATOR_SHEET,
+    INDICATOR_TABLE,
+    INDICATOR_USED,
     INSTRUCTIONS_SHEET,
     META_SHEET,
     USED,
@@ -37,6 +41,7 @@ from .formats import (
     StatusUnreadable,
     header_period,
     is_header,
+    is_indicator_header,
     map_columns,
     normalise,
     parse_status,
@@ -117,23 +122,25 @@ def _rows_of_period(versions: set[int], period) -> dict[int, int]:
 @dataclass
 class SheetPlan:
     sheet: Sheet
-    role: str  # data, meta, instructions, hidden, no_header, empty, chart
+    role: str  # data, indicators, meta, instructions, hidden, no_header, empty, chart
     header_row: int | None = None
     headers: list = field(default_factory=list)
     columns: dict[str, Mapped] = field(default_factory=dict)
+    kind: str = "statuses"  # or "indicators": which columns the sheet is read for
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.columns[key].index + 1) if key in self.columns else ""
 
 
-def _header_candidate(sheet: Sheet):
+def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     """The header row of a sheet: the first of its first rows that names a status column
-    beside a code or text column; else the row naming most columns (for the person to
-    complete), else the first row with two texts."""
+    beside a code or text column (with ``table`` and ``found_when``: the indicators sheet's
+    columns); else the row naming most columns (for the person to complete), else the first
+    row with two texts."""
     best, fallback = None, None
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
-        mapped = map_columns(row.values)
-        if is_header(mapped):
+        mapped = map_columns(row.values, table)
+        if found_when(mapped):
             return row, mapped, True
         if mapped and (best is None or len(mapped) > len(best[1])):
             best = (row, mapped)
@@ -145,11 +152,11 @@ def _header_candidate(sheet: Sheet):
     return found[0], found[1], False
 
 
-def _corrected(row: Row, mapped: dict[str, Mapped], choice: dict) -> dict[str, Mapped]:
+def _corrected(row: Row, mapped: dict[str, Mapped], choice: dict, used=USED) -> dict[str, Mapped]:
     """The mapping with the person's choices: ``{key: column index or None}``."""
     mapped = dict(mapped)
     for key, index in choice.items():
-        if key not in USED:
+        if key not in used:
             continue
         mapped.pop(key, None)
         if index is None or not isinstance(index, int) or index < 0:
@@ -181,8 +188,12 @@ def plan_sheets(sheets: list[Sheet], columns: dict | None) -> list[SheetPlan]:
         elif _is_instructions(sheet):
             plans.append(SheetPlan(sheet, "instructions"))
         else:
-            row, mapped, found = _header_candidate(sheet)
             choice = (columns or {}).get(sheet.name)
+            plan = _indicator_plan(sheet, choice)
+            if plan is not None:
+                plans.append(plan)
+                continue
+            row, mapped, found = _header_candidate(sheet)
             if row is not None and choice:
                 mapped = _corrected(row, mapped, choice)
                 found = is_header(mapped)
@@ -191,6 +202,32 @@ def plan_sheets(sheets: list[Sheet], columns: dict | None) -> list[SheetPlan]:
                 plan.header_row, plan.headers, plan.columns = row.number, row.values, mapped
             plans.append(plan)
     return plans
+
+
+def _indicator_plan(sheet: Sheet, choice: dict | None) -> SheetPlan | None:
+    """The plan of an indicators sheet, or None when the sheet is not one: it names a new
+    value beside an indicator (code or name), and it is not better read as statuses (a
+    status header naming as many columns, in a sheet not called "Indicators"). A sheet called
+    so, or naming more indicator columns than status ones, whose header lacks a column is an
+    indicators sheet without a header: the person may choose its columns."""
+    row, mapped, found = _header_candidate(sheet, INDICATOR_TABLE, is_indicator_header)
+    if row is None:
+        return None
+    _row, status_mapped, status_found = _header_candidate(sheet)
+    named = normalise(sheet.name).startswith(
+        tuple(normalise(n)[:9] for n in INDICATOR_SHEET.values())
+    )
+    more = len(mapped) > len(status_mapped) and len(mapped) >= 3
+    if found and status_found and not named and not more:
+        return None
+    if not found and not (named or (more and not status_found)):
+        return None
+    if choice:
+        mapped = _corrected(row, mapped, choice, INDICATOR_USED)
+    plan = SheetPlan(sheet, "indicators" if is_indicator_header(mapped) else "no_header")
+    plan.kind = "indicators"
+    plan.header_row, plan.headers, plan.columns = row.number, row.values, mapped
+    return plan
 
 
 def _meta(sheets: list[Sheet]) -> dict:
@@ -426,6 +463,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     meta = _meta(sheets)
     plans = plan_sheets(sheets, columns)
     data_plans = [p for p in plans if p.role == "data"]
+    indicator_plans = [p for p in plans if p.role == "indicators"]
     result: dict = {
         "format": PREVIEW_FORMAT,
         "period": period.code,
@@ -433,6 +471,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
         "sheets": [],
         "columns": {},
         "changes": [],
+        "indicator_changes": [],
         "unchanged": [],
         "problems": [],
         "ignored": [],
@@ -442,46 +481,69 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     }
     for plan in plans:
         result["sheets"].append(_sheet_summary(plan))
-        if plan.role in ("data", "no_header") and plan.headers:
+        if plan.role in ("data", "indicators", "no_header") and plan.headers:
             result["columns"][plan.sheet.name] = _column_summary(plan)
-    if not data_plans:
+    if not data_plans and not indicator_plans:
         result["file_problems"].append(entry("no_header"))
     # the period the file was made for: its hidden sheet, else a header "New status (2025)"
     named = [header_period(p.columns["status"].header) for p in data_plans]
+    named += [header_period(p.columns["new_value"].header) for p in indicator_plans]
     made_for = meta.get("period") or next((code for code in named if code), None)
     if made_for and made_for != period.code:
         result["file_problems"].append(entry("wrong_period", file=made_for, period=period.code))
     if period.locked:
         result["file_problems"].append(entry("period_locked", period=period.code))
+    blocked = bool(result["file_problems"])
 
-    matcher = _Matcher(user)
     lines: list[Line] = []
-    for plan in data_plans:
-        merged = []
-        for ref in plan.sheet.merged:
-            try:
-                merged.append((range_boundaries(ref), ref))
-            except (ValueError, TypeError):
-                continue
-        for row in plan.sheet.rows:
-            if row.number > plan.header_row:
-                line = _read_line(plan, row, merged, matcher)
-                lines.append(line)
+    if data_plans:
+        matcher = _Matcher(user)
+        for plan in data_plans:
+            merged = []
+            for ref in plan.sheet.merged:
+                try:
+                    merged.append((range_boundaries(ref), ref))
+                except (ValueError, TypeError):
+                    continue
+            for row in plan.sheet.rows:
+                if row.number > plan.header_row:
+                    line = _read_line(plan, row, merged, matcher)
+                    lines.append(line)
     _duplicates(lines, {p.sheet.name: p for p in data_plans})
-    _judge(lines, plans, period, user, blocked=bool(result["file_problems"]))
+    _judge(lines, plans, period, user, blocked=blocked)
 
-    for line in lines:
+    indicator_lines: list[indicator_rows.IndicatorLine] = []
+    below = [(p, r) for p in indicator_plans for r in p.sheet.rows if r.number > p.header_row]
+    if below:  # an indicators sheet with rows: the catalogue and countries, two queries
+        found = indicator_rows.IndicatorMatcher(user, meta)
+        for plan, row in below:
+            indicator_lines.append(indicator_rows.read_line(plan, row, found, period))
+        by_name = {p.sheet.name: p for p in indicator_plans}
+        indicator_rows.duplicates(indicator_lines, by_name)
+        indicator_rows.judge(
+            indicator_lines, by_name, user=user, language=found.language, blocked=blocked
+        )
+
+    for line in [*lines, *indicator_lines]:
         if line.outcome == "ignored":
             for item in line.problems:
                 result["ignored"].append({"sheet": line.sheet, "row": line.row, **item})
         elif line.outcome == "problem":
             result["problems"].extend(line.problems)
         elif line.outcome == "unchanged":
+            if isinstance(line, Line):
+                code, kind = line.commitment.code, "status"
+            else:
+                code, kind = line.indicator.code if line.indicator else "", "indicator"
             result["unchanged"].append(
-                {"sheet": line.sheet, "row": line.row, "code": line.commitment.code}
+                {"sheet": line.sheet, "row": line.row, "code": code, "kind": kind}
             )
+        elif isinstance(line, Line):
+            result["changes"].append(_change(line, plans))
         else:
-            result["changes"].append(_change(line))
+            change = indicator_rows.change_dict(line, found.language)
+            change["column"] = by_name[line.sheet].letter("new_value")
+            result["indicator_changes"].append(change)
     result["problems"].sort(key=lambda p: (p["sheet"], p["row"], p["column"]))
     result["tally"] = tally(result)
     return result
@@ -582,12 +644,14 @@ def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> Non
         line.problem(plan.letter("status"), code or "rule", text=str(problem), **params)
 
 
-def _change(line: Line) -> dict:
+def _change(line: Line, plans: list[SheetPlan]) -> dict:
     commitment = line.commitment
+    plan = next(p for p in plans if p.sheet.name == line.sheet)
     return {
         "sheet": line.sheet,
         "row": line.row,
         "ref": line.ref,
+        "column": plan.letter("status"),
         "code": commitment.code,
         "commitment": commitment.pk,
         "country": commitment.country.iso3,
@@ -607,7 +671,7 @@ def _sheet_summary(plan: SheetPlan) -> dict:
     summary = {
         "name": sheet.name,
         "role": plan.role,
-        "header_row": plan.header_row if plan.role == "data" else None,
+        "header_row": plan.header_row if plan.role in ("data", "indicators") else None,
         "rows": len(sheet.rows),
         "hidden_rows": sum(1 for r in sheet.rows if r.hidden),
         "notes": [],
@@ -625,7 +689,7 @@ def _sheet_summary(plan: SheetPlan) -> dict:
         notes.append(entry("sheet_chart"))
     elif plan.role == "empty":
         notes.append(entry("sheet_empty"))
-    elif plan.role == "data":
+    elif plan.role in ("data", "indicators"):
         above = sum(1 for r in sheet.rows if r.number < plan.header_row)
         if above:
             notes.append(entry("rows_above_header", rows=above))
@@ -654,7 +718,7 @@ def _column_summary(plan: SheetPlan) -> dict:
                 "hidden": (index + 1) in plan.sheet.hidden_columns,
             }
         )
-    return {"header_row": plan.header_row, "cells": cells}
+    return {"header_row": plan.header_row, "kind": plan.kind, "cells": cells}
 
 
 def tally(result: dict) -> dict:
@@ -663,7 +727,7 @@ def tally(result: dict) -> dict:
     problem_rows = {(p["sheet"], p["row"]) for p in result["problems"]}
     ignored_rows = {(i["sheet"], i["row"]) for i in result["ignored"]}
     counts = {
-        "changed": len(result["changes"]),
+        "changed": len(result["changes"]) + len(result.get("indicator_changes", [])),
         "unchanged": len(result["unchanged"]),
         "problem_rows": len(problem_rows),
         "ignored": len(ignored_rows),
@@ -712,7 +776,7 @@ def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
         upload.changed = upload.unchanged = upload.problems = 0
     else:
         upload.state = SpreadsheetUpload.State.PREVIEWED
-        upload.changed = len(upload.preview["changes"])
+        upload.changed = len(upload.preview["changes"]) + len(upload.preview["indicator_changes"])
         upload.unchanged = len(upload.preview["unchanged"])
         upload.problems = upload.preview["tally"]["problem_rows"] + len(
             upload.preview["file_problems"]
@@ -758,23 +822,33 @@ def apply(
     By default (``skip_problems`` false) nothing is written while the preview lists any
     problem or an unconfirmed close match. With ``skip_problems`` the person chose to apply
     the valid rows and skip the listed ones: the upload records that choice and how many rows
-    were skipped. ``confirmed`` lists the close text matches the person confirmed (refs such as
-    ``"Matriz!12"``, or row numbers). Returns the number of statuses recorded; raises
-    ValidationError (with a ``code``) when nothing is written.
+    were skipped. The indicators sheet's values are written in the same transaction as the
+    statuses (``indicators.services.submit_indicator_values``: submitted for review when a
+    national team sends them), so a refusal of either writes neither. ``confirmed`` lists the
+    close text matches the person confirmed (refs such as ``"Matriz!12"``, or row numbers).
+    Returns the number of statuses recorded (the values: ``upload.indicators_applied``);
+    raises ValidationError (with a ``code``) when nothing is written.
 
     The upload's row is locked first (before the locks of ``record_many``, see
     services/locking.py), so the same upload applied twice at once is applied once and its
     outcome is never overwritten by the second attempt.
     """
+    from indicators import services as indicator_services
+    from indicators.models import Route as IndicatorRoute
+
     failure = None
     with transaction.atomic():
         upload = SpreadsheetUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
         _require_open(upload, user)
-        changes_, skipped = _chosen_changes(upload, confirmed, skip_problems)
+        changes_, values, skipped = _chosen_changes(upload, confirmed, skip_problems)
         try:
+            # statuses and indicator values in one transaction: both or neither
             with transaction.atomic():
                 services.record_many(
                     changes_, period=upload.period, user=user, source=Source.SPREADSHEET
+                )
+                indicator_services.submit_indicator_values(
+                    values, user=user, source=IndicatorRoute.SPREADSHEET
                 )
         except services.ChangesRefused as refused:  # someone wrote in between: nothing written
             _failed(
@@ -782,6 +856,20 @@ def apply(
             )
             failure = ValidationError(upload.outcome_message(), code="apply_refused")
             failure.__cause__ = refused
+        except indicator_services.ValuesRefused as refused:
+            details = [
+                {"commitment": name, "code": "indicator_rule", "params": {"text": str(message)}}
+                for name, fields in refused.errors.items()
+                for messages in fields.values()
+                for message in messages
+            ]
+            _failed(upload, "apply_refused", n=len(refused.errors), details=details)
+            failure = ValidationError(upload.outcome_message(), code="apply_refused")
+            failure.__cause__ = refused
+        except PermissionDenied as denied:
+            _failed(upload, "apply_refused", n=1, details=[])
+            failure = ValidationError(upload.outcome_message(), code="apply_refused")
+            failure.__cause__ = denied
         except services.PeriodLocked as locked:
             _failed(upload, "period_locked", period=upload.period.code)
             failure = ValidationError(upload.outcome_message(), code="period_locked")
@@ -789,6 +877,7 @@ def apply(
         else:
             upload.state = SpreadsheetUpload.State.APPLIED
             upload.applied = len(changes_)
+            upload.indicators_applied = len(values)
             upload.mode = (
                 SpreadsheetUpload.Mode.VALID_ROWS if skip_problems else SpreadsheetUpload.Mode.ALL
             )
@@ -797,11 +886,20 @@ def apply(
                 upload.set_outcome("applied_skipping", n=len(changes_), skipped=skipped)
             else:
                 upload.set_outcome("applied", n=len(changes_))
+            if values:
+                upload.set_outcome(
+                    "applied_with_indicators"
+                    if not skipped
+                    else "applied_with_indicators_skipping",
+                    n=len(changes_),
+                    m=len(values),
+                    skipped=skipped,
+                )
             upload.finished_at = timezone.now()
             upload.save(
                 update_fields=[
-                    "state", "applied", "mode", "skipped", "outcome", "outcome_code",
-                    "outcome_params", "finished_at",
+                    "state", "applied", "indicators_applied", "mode", "skipped", "outcome",
+                    "outcome_code", "outcome_params", "finished_at",
                 ]
             )  # fmt: skip
     if failure is not None:
@@ -833,13 +931,28 @@ def _chosen_changes(upload: SpreadsheetUpload, confirmed, skip_problems: bool):
                 render("apply_unconfirmed", {"n": len(unconfirmed)}), code="apply_unconfirmed"
             )
     chosen = [c for c in changes if is_confirmed(c)]
-    if not chosen:
+    value_changes = preview_.get("indicator_changes", [])
+    if not chosen and not value_changes:
         raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
     commitments = Commitment.objects.only("id", "code", "country_id").in_bulk(
         [c["commitment"] for c in chosen]
     )
     if len(commitments) != len({c["commitment"] for c in chosen}):
         raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
+    values = []
+    if value_changes:
+        from countries.models import Country
+        from indicators.models import Indicator
+
+        indicators = Indicator.objects.in_bulk(
+            {c["indicator"] for c in value_changes}, field_name="code"
+        )
+        countries = Country.objects.in_bulk(
+            {c["country"] for c in value_changes}, field_name="iso3"
+        )
+        if not {c["indicator"] for c in value_changes} <= set(indicators):
+            raise ValidationError(render("nothing_to_apply"), code="nothing_to_apply")
+        values = [indicator_rows.value_change(c, indicators, countries) for c in value_changes]
     changes_ = [
         services.StatusChange(
             commitments[c["commitment"]], c["new"], c["narrative"], c["base_version"],
@@ -847,7 +960,7 @@ def _chosen_changes(upload: SpreadsheetUpload, confirmed, skip_problems: bool):
         )
         for c in chosen
     ]  # fmt: skip
-    return changes_, (problem_rows + len(unconfirmed) if skip_problems else 0)
+    return changes_, values, (problem_rows + len(unconfirmed) if skip_problems else 0)
 
 
 def _refusal(refused, upload: SpreadsheetUpload) -> list[dict]:

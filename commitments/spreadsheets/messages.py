@@ -30,6 +30,20 @@ FIELD_LABELS = {
     "evidence_url": _("Evidence link"),
     "review": _("Review"),
     "version": _("Version"),
+    # the indicators sheet
+    "indicator": _("Indicator code"),
+    "indicator_name": _("Indicator"),
+    "unit": _("Unit"),
+    "period": _("Period (as stated)"),
+    "period_start": _("Period start"),
+    "period_end": _("Period end"),
+    "current_value": _("Current value"),
+    "current_state": _("State of the current value"),
+    "new_value": _("New value"),
+    "source_document": _("Source document"),
+    "source_section": _("Page, section or link"),
+    "source_quote": _("Source sentence"),
+    "comment": _("Comment"),
 }
 
 MESSAGES = {
@@ -206,6 +220,61 @@ MESSAGES = {
         "(it must be 0 or empty). Download the template for %(period)s again."
     ),
     "not_your_country": _("You may only record statuses for your own countries. Delete the row."),
+    # --- the indicators sheet ---
+    "indicator_unknown": _(
+        "Unknown indicator “%(value)s”. Copy its code (such as ASYLUM_APPLICATIONS) or its name "
+        "from the sheet “Indicators” of the matrix."
+    ),
+    "indicator_missing": _(
+        "This row has a value but no indicator. Fill in the indicator's code or name."
+    ),
+    "indicator_country_unknown": _(
+        "Unknown country “%(value)s”. Write its three-letter code (such as GTM) or its name."
+    ),
+    "indicator_country_missing": _(
+        "This row does not say which country the value is for, and the file is for several. "
+        "Add a column “Country” with its three-letter code."
+    ),
+    "indicator_other_country": _(
+        "%(code)s for %(country)s: you may only record indicator values for your own "
+        "countries. Delete the row."
+    ),
+    "indicator_value_unreadable": _(
+        "“%(value)s” is not a figure. Write the number only, as 1234, 1,234.5 or 1.234,5."
+    ),
+    "indicator_value_negative": _(
+        "“%(value)s” is negative: an indicator counts people, applications or permits, and "
+        "cannot be below zero. Correct the figure."
+    ),
+    "indicator_value_too_large": _(
+        "“%(value)s”: write a figure below a trillion, with at most two decimals."
+    ),
+    "indicator_date_unreadable": _(
+        "“%(value)s” is not a date. Write it as 2024-09-30 or 30/09/2024, or leave it empty "
+        "for the reporting period."
+    ),
+    "indicator_period_order": _("The period ends before it starts. Correct the start or the end."),
+    "indicator_source_missing": _(
+        "A new value needs its source: name the document the figure comes from."
+    ),
+    "indicator_section_missing": _(
+        "A new value needs the page, section or link where the figure is stated."
+    ),
+    "indicator_duplicate": _(
+        "%(code)s for the same country and period is also in %(others)s with a new value; "
+        "neither row is applied. Keep one row per indicator and period."
+    ),
+    "indicator_changed_since_download": _(
+        "%(who)s recorded %(value)s for %(code)s in %(country)s on %(when)s, after this file "
+        "was downloaded. Nothing of this row is applied: look at their value, then upload the "
+        "row again with the version column emptied if yours should replace it."
+    ),
+    "indicator_version_mismatch": _(
+        "The version cell (%(value)s) does not match any value of %(code)s for this country "
+        "and period: the row was copied from another file or edited. Download the matrix "
+        "again, or empty the cell."
+    ),
+    "indicator_rule": "%(text)s",
     # --- rows read but not applied, with the reason (not problems) ---
     "header_repeated": _("The header row repeated: not data."),
     "nothing_to_record": _(
@@ -269,7 +338,21 @@ MESSAGES = {
         "Tick them to confirm, or choose to apply the valid rows and skip the others.",
         "n",
     ),
-    "nothing_to_apply": _("There is nothing to apply: no row changes a status."),
+    "nothing_to_apply": _(
+        "There is nothing to apply: no row changes a status or an indicator value."
+    ),
+    "applied_with_indicators": ngettext_lazy(
+        "%(n)s status recorded; indicator values recorded: %(m)s.",
+        "%(n)s statuses recorded; indicator values recorded: %(m)s.",
+        "n",
+    ),
+    "applied_with_indicators_skipping": ngettext_lazy(
+        "%(n)s status recorded; indicator values recorded: %(m)s; rows skipped as chosen "
+        "(listed in the preview): %(skipped)s.",
+        "%(n)s statuses recorded; indicator values recorded: %(m)s; rows skipped as chosen "
+        "(listed in the preview): %(skipped)s.",
+        "n",
+    ),
     "already_done": _("This upload was already %(state)s."),
     "not_uploader": _("Only the person who uploaded the file, or the secretariat, can apply it."),
     "file_missing": _("The uploaded file is no longer stored; upload it again."),

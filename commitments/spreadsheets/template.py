@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from mirps.numbers import plain
 from mirps.tabular import rows_to_csv, safe
 
 from ..models import Commitment, ReportingPeriod, ReviewState, Status
@@ -20,6 +21,9 @@ from .formats import (
     COLUMN_KEYS,
     COLUMNS,
     DATA_SHEET,
+    INDICATOR_COLUMNS,
+    INDICATOR_KEYS,
+    INDICATOR_SHEET,
     INSTRUCTIONS_SHEET,
     META_SHEET,
     TEMPLATE_VERSION,
@@ -98,10 +102,13 @@ def build_matrix(
     already recorded in ``period``, so an export can be edited and uploaded back as it is).
 
     The hidden column "Version" and the hidden sheet ``_mirps`` (countries, period, template
-    version) let an upload be checked against what was downloaded. Four queries.
+    version) let an upload be checked against what was downloaded. The template to fill in
+    (``commitments`` None) has a second sheet, "Indicators", one row per indicator of the
+    countries (see ``indicator_rows``). Four queries, six with the indicators sheet.
     """
     language = "en" if language.startswith("en") else "es"
     before = previous_period(period)
+    with_indicators = commitments is None
     if commitments is None:
         commitments = matrix_commitments(period, before, Commitment.objects.filter(
             country__in=countries
@@ -129,6 +136,8 @@ def build_matrix(
         status_col = get_column_letter(_index("status"))
         validation.add(f"{status_col}2:{status_col}{max(sheet.max_row, 2) + 500}")
         sheet.add_data_validation(validation)
+        if with_indicators:
+            _indicators_sheet(workbook, countries, period, language)
         _instructions(workbook, countries, period, before, language)
         meta = workbook.create_sheet(META_SHEET)
         for key, value in [
@@ -189,6 +198,99 @@ def _format(sheet) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(last_visible)}{sheet.max_row}"
 
 
+def indicator_rows(countries, period: ReportingPeriod, language: str) -> list[list]:
+    """The indicators sheet's rows, in the order of ``INDICATOR_COLUMNS``: for each country,
+    one row per indicator that applies to it (those it has values for; the whole catalogue
+    for a country with none). Each row is the *slot* of the period: the indicator's newest
+    value whose period lies in the reporting period (as the source states it), or, without
+    one, the reporting period itself. "Version" is the newest row of that slot (0: none), so
+    a value recorded after the download is detected. Two queries (catalogue, values)."""
+    from indicators.models import Indicator, IndicatorValue, ReviewState, period_from_dates
+
+    catalogue = list(Indicator.objects.all())
+    values = list(
+        IndicatorValue.objects.filter(country__in=countries)
+        .exclude(review_state=ReviewState.SUPERSEDED)
+        .order_by("created_at", "id")
+    )
+    newest: dict[tuple, IndicatorValue] = {}  # slot -> newest row
+    of_country: dict[int, set[int]] = {}
+    for v in values:
+        newest[(v.indicator_id, v.country_id, v.period_start, v.period_end)] = v
+        of_country.setdefault(v.country_id, set()).add(v.indicator_id)
+    states = dict(ReviewState.choices)
+    rows = []
+    with translation.override(language):
+        for country in countries:
+            used = of_country.get(country.pk)
+            for indicator in catalogue:
+                if used and indicator.pk not in used:
+                    continue
+                in_period = [
+                    v for (ind, cty, *_), v in newest.items()
+                    if ind == indicator.pk and cty == country.pk and _within(v, period)
+                ]  # fmt: skip
+                current = max(in_period, key=lambda v: (v.sort_date, v.created_at, v.pk),
+                              default=None)  # fmt: skip
+                if current is not None:
+                    start, end = current.period_start, current.period_end
+                    label = current.period_display
+                else:
+                    start, end = period.start_date, period.end_date
+                    label = period_from_dates(start, end)
+                values_ = {
+                    "indicator": indicator.code,
+                    "country": country.iso3,
+                    "indicator_name": indicator.name,
+                    "unit": str(indicator.get_unit_display()),
+                    "period": label,
+                    "period_start": start,
+                    "period_end": end,
+                    "current_value": plain(current.value) if current else None,
+                    "current_state": str(states[current.review_state]) if current else None,
+                    "new_value": None,
+                    "source_document": None,
+                    "source_section": None,
+                    "source_quote": None,
+                    "comment": None,
+                    "version": current.pk if current else 0,
+                }
+                rows.append([values_[key] for key in INDICATOR_KEYS])
+    return rows
+
+
+def _within(value, period: ReportingPeriod) -> bool:
+    """Whether a value's period lies in the reporting period (an open end counts as inside)."""
+    start = value.period_start or value.period_end
+    end = value.period_end or value.period_start
+    return period.start_date <= end and start <= period.end_date and end <= period.end_date
+
+
+def _indicators_sheet(workbook, countries, period, language) -> None:
+    sheet = workbook.create_sheet(INDICATOR_SHEET[language], index=1)
+    sheet.append([c.title(language, period.code, "") for c in INDICATOR_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in indicator_rows(countries, period, language):
+        sheet.append(row)
+    sheet.freeze_panes = "C2"
+    inputs = {c.key for c in INDICATOR_COLUMNS if c.input}
+    for index, column in enumerate(INDICATOR_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.hidden:
+            sheet.column_dimensions[letter].hidden = True
+    for row in sheet.iter_rows(min_row=2):
+        for key, cell in zip(INDICATOR_KEYS, row, strict=False):
+            cell.alignment = Alignment(wrap_text=key in {"indicator_name", "source_quote"},
+                                       vertical="top")  # fmt: skip
+            if key in ("period_start", "period_end"):
+                cell.number_format = "yyyy-mm-dd"
+            if key in inputs:
+                cell.fill = INPUT_FILL
+
+
 def _instructions(workbook, countries, period, before, language) -> None:
     sheet = workbook.create_sheet(INSTRUCTIONS_SHEET[language])
     lines = [
@@ -219,6 +321,15 @@ def _instructions(workbook, countries, period, before, language) -> None:
                 "before anything is saved, and nothing is saved while a row has a problem "
                 "unless you choose to skip it."
             )
+        ),
+        str(
+            _(
+                "7. In the sheet “%(sheet)s”, write a new figure in “New value” with its "
+                "source document, the page, section or link, and the sentence that states it. "
+                "Change the period if the source states another one. Leave the row empty if "
+                "there is nothing new."
+            )
+            % {"sheet": INDICATOR_SHEET[language]}
         ),
         "",
         str(_("Status scale:")),

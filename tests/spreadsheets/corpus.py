@@ -58,6 +58,18 @@ def set_up(name: str, users: dict) -> None:
                 review_state=state,
                 created_by=users[by],
             )
+    if name == "indicator-value":  # a value recorded for the 2025 slot after the download
+        from countries.models import Country
+        from indicators.models import Indicator, IndicatorValue
+
+        period = ReportingPeriod.objects.get(code="2025")
+        IndicatorValue.objects.create(
+            pk=900301, indicator=Indicator.objects.get(code="REF_RECOGNISED"),
+            country=Country.objects.get(iso3="GTM"), value=590,
+            period_start=period.start_date, period_end=period.end_date,
+            source_document="Informe", source_section="p. 1", route="web",
+            review_state="approved", created_by=users["sofia"],
+        )  # fmt: skip
     if name.endswith("locked"):
         ReportingPeriod.objects.filter(code="2023").update(locked=True)
 
@@ -74,8 +86,20 @@ class Outcome:
     written_all: dict[str, int] = field(default_factory=dict)  # after "apply"
     refused_all: str | None = None  # the refusal's code, when "apply" wrote nothing
     written_valid: dict[str, int] | None = None  # after "apply the valid rows", when tried
+    indicators_all: dict[str, str] = field(default_factory=dict)  # values written by "apply"
     partial: bool = False  # apply refused but something was written
     silent_drops: int = 0
+
+
+def _values_written(before: set[int]) -> dict[str, str]:
+    from indicators.models import IndicatorValue
+
+    return {
+        f"{v.indicator.code} {v.country.iso3}": format(v.value.normalize(), "f")
+        for v in IndicatorValue.objects.exclude(pk__in=before).select_related(
+            "indicator", "country"
+        )
+    }
 
 
 def _written(before: set[int]) -> dict[str, int]:
@@ -100,6 +124,9 @@ def run(name: str, case: dict, users: dict, client) -> Outcome:
     period = ReportingPeriod.objects.get(code=case["period"])
     data = (FILES / name).read_bytes()
     existing = set(StatusUpdate.objects.values_list("pk", flat=True))
+    from indicators.models import IndicatorValue
+
+    values_before = set(IndicatorValue.objects.values_list("pk", flat=True))
     upload = importer.create_upload(data=data, name=name, user=user, period=period)
     client.force_login(user)
     page = client.get(f"/workspace/spreadsheets/{upload.pk}/")
@@ -131,9 +158,10 @@ def run(name: str, case: dict, users: dict, client) -> Outcome:
     if response.status_code >= 500:
         outcome.server_errors.append(f"apply {response.status_code}")
     outcome.written_all = _written(existing)
+    outcome.indicators_all = _values_written(values_before)
     if response.status_code != 200:
         outcome.refused_all = response.json().get("code")
-        outcome.partial = bool(outcome.written_all)
+        outcome.partial = bool(outcome.written_all) or bool(outcome.indicators_all)
     if case.get("valid_rows") is not None and response.status_code != 200:
         response = client.post(
             f"/api/v1/spreadsheet-uploads/{upload.pk}/apply-valid-rows/",
@@ -186,7 +214,7 @@ def _silent_drops(sheets, preview: dict, data: bytes, name: str) -> int:
     below = 0
     for sheet in sheets:
         described = summary.get(sheet.name) or {}
-        if described.get("role") == "data":
+        if described.get("role") in ("data", "indicators"):
             below += sum(1 for r in sheet.rows if r.number > described["header_row"])
     drops += abs(below - preview.get("tally", {}).get("read", 0))
     return drops

@@ -54,6 +54,8 @@ def differs(outcome, case) -> list[str]:
         found.append("problems")
     if preview["tally"] != case["tally"]:
         found.append("tally")
+    if case.get("indicators") is not None and outcome.indicators_all != case["indicators"]:
+        found.append("indicator values written")
     if outcome.written_all != case["written"]:
         found.append("written")
     if case["valid_rows"] is not None and outcome.written_valid != case["valid_rows"]:
@@ -83,6 +85,9 @@ def main() -> None:
     refusals = []
     with transaction.atomic():
         load_plans()
+        from indicators.loading import load_indicators
+
+        load_indicators()
         users = make_users()
         Client(SERVER_NAME="localhost").get("/")  # load what the first request loads
         for name, case in sorted(expected.items()):

@@ -63,12 +63,15 @@ def expect(
     correct=None,
     confirm=(),
     sheets=None,
+    indicators=None,
 ):
     """The outcome a case must give. ``tally`` is (read, changed, unchanged, problem rows,
     ignored); ``problems`` (sheet, row, column, code); ``ignored`` (sheet, row, code);
     ``written`` what "apply" writes ({} and ``refused``: nothing, with that code);
     ``valid_rows`` what "apply the valid rows" writes; ``columns`` {sheet: {key: letter}} the
-    mapping the preview must show (after ``correct``, the person's choice, if any)."""
+    mapping the preview must show (after ``correct``, the person's choice, if any);
+    ``indicators`` the indicator values "apply" writes ({"CODE ISO3": "value"}; None: not
+    checked, for the cases made before the indicators sheet)."""
     if tally is not None:
         read, changed, unchanged, problem_rows, ignored_rows = tally
         assert read == changed + unchanged + problem_rows + ignored_rows, tally
@@ -95,6 +98,7 @@ def expect(
         "correct": correct,
         "confirm": list(confirm),
         "sheets": sheets,
+        "indicators": indicators,
     }
 
 
@@ -542,6 +546,167 @@ def matrix_cases():
                refused="nothing_to_apply"))  # fmt: skip
 
 
+IND = "Indicadores"
+IND_SHEETS_ES = {"Matriz": "data", IND: "indicators", "Instrucciones": "instructions",
+                 "_mirps": "meta"}  # fmt: skip
+GTM_INDICATORS = 4  # Guatemala's indicators (those it has values for in the 2024 report)
+
+
+def fill_indicator(sheet, code, value, document="Informe nacional 2025", where="p. 4",
+                   country=None):  # fmt: skip
+    """Write into the indicators sheet's input columns (J value, K document, L page)."""
+    row = row_of(sheet, code)
+    sheet.cell(row, 10).value = value
+    sheet.cell(row, 11).value = document
+    sheet.cell(row, 12).value = where
+    if country is not None:
+        sheet.cell(row, 2).value = country
+    return row
+
+
+def indicator_cases():
+    """The matrix's second sheet, "Indicadores" / "Indicators" (issue 13)."""
+    rows = GTM_ROWS + GTM_INDICATORS
+    # 1. The template as downloaded, in both languages: nothing changes.
+    for language, sheet_name in (("es", IND), ("en", "Indicators")):
+        add(f"ind-template-unchanged-{language}", download_matrix(language=language),
+            expect(tally=(rows, 0, rows, 0, 0), refused="nothing_to_apply", indicators={},
+                   columns={sheet_name: {"indicator": "A", "country": "B", "new_value": "J",
+                                         "source_document": "K", "source_section": "L",
+                                         "version": "O"}}),
+            ALL if language == "es" else ("xlsx",))  # fmt: skip
+    # 2. A status and an indicator value (Spanish separators), also re-saved by LibreOffice.
+    book = download_matrix()
+    fill(book["Matriz"], "GTM-PRO-01", 3, "Se abrió la oficina")
+    fill_indicator(book[IND], "WORK_PERMITS_REFUGEES", "1.234,5")
+    add("ind-status-and-value-es", book,
+        expect(tally=(rows, 2, rows - 2, 0, 0), written={"GTM-PRO-01": 3},
+               indicators={"WORK_PERMITS_REFUGEES GTM": "1234.5"}, sheets=IND_SHEETS_ES),
+        ALL)  # fmt: skip
+    # 3. English template, English separators, a number typed as text.
+    book = download_matrix(language="en")
+    fill_indicator(book["Indicators"], "ASYLUM_SEEKERS", "1,234.5", "National report")
+    add("ind-value-en-separators", book,
+        expect(tally=(rows, 1, rows - 1, 0, 0),
+               indicators={"ASYLUM_SEEKERS GTM": "1234.5"}),
+        ("xlsx", "ods"))  # fmt: skip
+    # 4. Only the indicators sheet (the team deleted the others).
+    book = download_matrix()
+    for name in ("Matriz", "Instrucciones", "_mirps"):
+        del book[name]
+    fill_indicator(book[IND], "REF_RECOGNISED", 600)
+    add("ind-only-sheet", book,
+        expect(tally=(GTM_INDICATORS, 1, GTM_INDICATORS - 1, 0, 0),
+               indicators={"REF_RECOGNISED GTM": "600"}, sheets={IND: "indicators"}),
+        ALL)  # fmt: skip
+    # 5. The indicators sheet deleted: the statuses work as before.
+    book = download_matrix()
+    del book[IND]
+    fill(book["Matriz"], "GTM-PRO-02", 2, "Talleres")
+    add("ind-missing-sheet", book,
+        expect(tally=(GTM_ROWS, 1, GTM_ROWS - 1, 0, 0), written={"GTM-PRO-02": 2},
+               indicators={}),
+        ("xlsx", "ods"))  # fmt: skip
+    # 6. The indicators sheet hidden, with a value in it: reported, not read.
+    book = download_matrix()
+    fill_indicator(book[IND], "REF_RECOGNISED", 600)
+    book[IND].sheet_state = "hidden"
+    add("ind-hidden-sheet", book,
+        expect(tally=(GTM_ROWS, 0, GTM_ROWS, 0, 0), refused="nothing_to_apply", indicators={},
+               sheets={**IND_SHEETS_ES, IND: "hidden"}),
+        ("xlsx", "ods"))  # fmt: skip
+    # 7. Another country's value: a problem; nothing written (the status neither).
+    book = download_matrix()
+    fill(book["Matriz"], "GTM-PRO-01", 3, "Se abrió la oficina")
+    row = fill_indicator(book[IND], "REF_RECOGNISED", 20, country="PAN")
+    add("ind-wrong-country", book,
+        expect(tally=(rows, 1, rows - 2, 1, 0),
+               problems=[(IND, row, "B", "indicator_other_country")],
+               refused="apply_has_problems", indicators={},
+               valid_rows={"GTM-PRO-01": 3}),
+        ("xlsx", "lo.xlsx"))  # fmt: skip
+    # 8. Two rows for one indicator and period with different values: both problems.
+    book = download_matrix()
+    sheet = book[IND]
+    first = fill_indicator(sheet, "REF_RECOGNISED", 600)
+    second = sheet.max_row + 1
+    for column in range(1, 16):
+        sheet.cell(second, column).value = sheet.cell(first, column).value
+    sheet.cell(second, 10).value = 610
+    add("ind-duplicates", book,
+        expect(tally=(rows + 1, 0, rows - 1, 2, 0),
+               problems=[(IND, first, "A", "indicator_duplicate"),
+                         (IND, second, "A", "indicator_duplicate")],
+               refused="apply_has_problems", indicators={}),
+        ("xlsx", "ods"))  # fmt: skip
+    # 9. Someone recorded a value for the slot after the download (set-up "indicator-value").
+    book = download_matrix()
+    row = fill_indicator(book[IND], "REF_RECOGNISED", 600)
+    add("ind-conflict", book,
+        expect(setup="indicator-value", tally=(rows, 0, rows - 1, 1, 0),
+               problems=[(IND, row, "O", "indicator_changed_since_download")],
+               refused="apply_has_problems", indicators={}),
+        ("xlsx", "lo.xlsx"))  # fmt: skip
+    # 10. Blank rows, and a row added after a long gap (by indicator code only, no version).
+    book = download_matrix()
+    sheet = book[IND]
+    sheet.insert_rows(3, 3)
+    far = sheet.max_row + 60
+    sheet.cell(far, 1).value = "ASYLUM_APPLICATIONS"
+    sheet.cell(far, 10).value = "12 800"
+    sheet.cell(far, 11).value = "Informe"
+    sheet.cell(far, 12).value = "https://example.org/informe"
+    add("ind-blank-rows", book,
+        expect(tally=(rows + 1, 1, rows, 0, 0),
+               indicators={"ASYLUM_APPLICATIONS GTM": "12800"}),
+        ALL)  # fmt: skip
+    # 11. Values that are not figures, negative, or without a source; the valid one applies.
+    book = download_matrix()
+    sheet = book[IND]
+    a = fill_indicator(sheet, "REF_RECOGNISED", "muchos")
+    b = fill_indicator(sheet, "ASYLUM_SEEKERS", "-12")
+    c = fill_indicator(sheet, "WORK_PERMITS_REFUGEES", 5, document=None)
+    fill_indicator(sheet, "WORK_PERMITS_ASYLUM_SEEKERS", "544")
+    add("ind-bad-values", book,
+        expect(tally=(rows, 1, GTM_ROWS, 3, 0),
+               problems=[(IND, a, "J", "indicator_value_unreadable"),
+                         (IND, b, "J", "indicator_value_negative"),
+                         (IND, c, "K", "indicator_source_missing")],
+               refused="apply_has_problems", indicators={},
+               valid_rows={}),
+        ("xlsx", "ods"))  # fmt: skip
+    # 12. A team's own sheet in Spanish: indicator by name, its own headers, a grouped figure.
+    book = new_book("Cifras 2025")
+    sheet = book.active
+    sheet.append(["Indicador", "País", "Cifra 2025", "Fuente", "Página", "Cita textual",
+                  "Observaciones"])  # fmt: skip
+    sheet.append(["Permisos de trabajo para personas solicitantes de asilo", "GTM", "31.000",
+                  "Informe anual", "p. 12", "Se otorgaron 31.000 permisos.", None])  # fmt: skip
+    sheet.append(["Solicitudes de asilo", "Guatemala", None, None, None, None, "sin datos"])
+    add("ind-own-headers-es", book,
+        expect(tally=(2, 1, 1, 0, 0),
+               indicators={"WORK_PERMITS_ASYLUM_SEEKERS GTM": "31000"},
+               columns={"Cifras 2025": {"indicator_name": "A", "country": "B",
+                                        "new_value": "C", "source_document": "D",
+                                        "source_section": "E", "source_quote": "F"}}),
+        ALL)  # fmt: skip
+    # 13. In English, other words, an unknown indicator code.
+    book = new_book("Figures")
+    sheet = book.active
+    sheet.append(["Code", "Indicator name", "Value (persons)", "Data source", "Link", "Remarks"])
+    sheet.append([None, "Persons recognised as refugees", "1,500", "Annual report",
+                  "https://example.org/r", None])  # fmt: skip
+    sheet.append(["REFUGEES_HAPPY", None, 3, "Annual report", "p. 3", None])
+    add("ind-own-headers-en", book,
+        expect(tally=(2, 1, 0, 1, 0),
+               problems=[("Figures", 3, "A", "indicator_unknown")],
+               refused="apply_has_problems", indicators={},
+               columns={"Figures": {"indicator": "A", "indicator_name": "B",
+                                    "new_value": "C", "source_document": "D",
+                                    "source_section": "E"}}),
+        ("xlsx", "ods"))  # fmt: skip
+
+
 def history_cases():
     """Files made against the "history" state (statuses recorded, one pending)."""
     # The issue's 500: made for 2025 (version cells of 2025 rows) and uploaded to 2024.
@@ -947,6 +1112,9 @@ def convert(tmp: Path) -> None:
 
 
 def main() -> None:
+    """Every case (``--only indicators``: only the indicators sheet's cases, added to the
+    files and the table already there)."""
+    only = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--only" else None
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -958,15 +1126,27 @@ def main() -> None:
     connection.settings_dict["NAME"] = ":memory:"
     call_command("migrate", verbosity=0)
     load_plans()
+    from indicators.loading import load_indicators
+
+    load_indicators()
     users = make_users()
-    matrix_cases()
-    handmade_cases()
-    hostile_cases()
-    set_up("history", users)
-    history_cases()
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir()
+    if only == "indicators":
+        indicator_cases()
+        previous = json.loads((OUT / "expected.json").read_text(encoding="utf-8"))
+        previous = {k: v for k, v in previous.items() if not k.startswith("ind-")}
+        for name in [n for n in OUT.iterdir() if n.name.startswith("ind-")]:
+            name.unlink()
+    else:
+        matrix_cases()
+        handmade_cases()
+        hostile_cases()
+        indicator_cases()
+        set_up("history", users)
+        history_cases()
+        previous = {}
+        if OUT.exists():
+            shutil.rmtree(OUT)
+        OUT.mkdir()
     for name, data in BUILT.items():
         if not name.startswith("_source/"):
             (OUT / name).write_bytes(data)
@@ -975,7 +1155,8 @@ def main() -> None:
     missing = [name for name in CASES if not (OUT / name).exists()]
     assert not missing, missing
     (OUT / "expected.json").write_text(
-        json.dumps(dict(sorted(CASES.items())), indent=1, ensure_ascii=False) + "\n",
+        json.dumps(dict(sorted({**previous, **CASES}.items())), indent=1, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     sizes = sum((OUT / n).stat().st_size for n in CASES)

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 
 from commitments.models import SpreadsheetUpload
 from commitments.services import load_plans
+from indicators.loading import load_indicators
 
 from .corpus import load_expected, make_users, run
 
@@ -28,6 +29,7 @@ def corpus_users(django_db_setup, django_db_blocker):
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), transaction.atomic(), fast:
         load_plans()
+        load_indicators()
         users = make_users()
         yield users
         transaction.set_rollback(True)
@@ -82,8 +84,10 @@ def test_corpus_file(name, corpus_users):
     if case["sheets"]:
         assert {s["name"]: s["role"] for s in preview["sheets"]} == case["sheets"]
 
-    # all or nothing
+    # all or nothing (statuses and, for the indicators sheet's cases, indicator values)
     assert outcome.written_all == case["written"]
+    if case.get("indicators") is not None:
+        assert outcome.indicators_all == case["indicators"]
     if case["refused"]:
         assert outcome.refused_all == case["refused"]
     # the valid rows, skipping the listed ones, only when chosen (and then recorded)
