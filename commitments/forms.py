@@ -1,13 +1,16 @@
 """Forms of the workspace: they parse input; the rules live in services and permissions."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 
 from .models import FocusArea, Pillar, ReportingPeriod, ReviewState, Status, StatusUpdate
 
-STATUS_CHOICES = [(str(s.value), f"{s.value} · {s.label}") for s in Status]
+# Lazy labels: this list is built once, when the module loads, and must read in each request's
+# language ("2 · Being implemented (40%)" in English, "2 · En implementación (40%)" in Spanish).
+STATUS_CHOICES = [(str(s.value), format_lazy("{} · {}", s.value, s.label)) for s in Status]
 NOT_REPORTED = "none"
 PENDING = "pending"
 

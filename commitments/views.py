@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from countries.models import Country
@@ -268,11 +269,20 @@ def country_matrix(request, iso3):
                 except ValidationError as exc:  # e.g. the period was locked meanwhile
                     messages.error(request, " ".join(exc.messages))
                 else:
+                    n = len(changes)
                     if is_secretariat(request.user):
-                        text = _("%(n)d statuses saved and approved.")
+                        text = ngettext(
+                            "%(n)d status saved and approved.",
+                            "%(n)d statuses saved and approved.",
+                            n,
+                        )
                     else:
-                        text = _("%(n)d statuses submitted for review.")
-                    messages.success(request, text % {"n": len(changes)})
+                        text = ngettext(
+                            "%(n)d status submitted for review.",
+                            "%(n)d statuses submitted for review.",
+                            n,
+                        )
+                    messages.success(request, text % {"n": n})
                     return redirect(
                         f"{reverse('country-matrix', kwargs={'iso3': country.iso3})}"
                         f"?period={period.code}"
@@ -329,7 +339,10 @@ def review_queue(request):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                text = _("%(n)d updates approved.") if approve else _("%(n)d updates returned.")
+                if approve:
+                    text = ngettext("%(n)d update approved.", "%(n)d updates approved.", count)
+                else:
+                    text = ngettext("%(n)d update returned.", "%(n)d updates returned.", count)
                 messages.success(request, text % {"n": count})
                 return redirect("review-queue")
     queue = list(selectors.review_queue())
