@@ -54,7 +54,10 @@ class IndicatorValueAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(request, ngettext("%(n)d value approved.", "%(n)d values approved.", count) % {"n": count})
+            self.message_user(
+                request,
+                ngettext("%(n)d value approved.", "%(n)d values approved.", count) % {"n": count},
+            )
 
 
 @admin.register(IndicatorEvent)

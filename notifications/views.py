@@ -66,10 +66,13 @@ def mark_read(request):
         mine = mine.filter(pk=int(request.POST["id"]))
     count = mine.update(read_at=timezone.now())
     if not request.POST.get("id"):
-        messages.success(request, ngettext(
+        messages.success(
+            request,
+            ngettext(
                 "%(n)d notification marked as read.", "%(n)d notifications marked as read.", count
             )
-            % {"n": count})
+            % {"n": count},
+        )
     return redirect("notifications")
 
 

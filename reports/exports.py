@@ -66,15 +66,24 @@ def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[st
     period_h = _("Period")
     if name == "pillar":
         header = [period_h, _("Pillar"), _("Name"), *_stats_header()]
-        rows = [[period, g["pillar"], g["label"], *_stats_cells(g)] for g in with_commitments(data["pillar"])]
+        rows = [
+            [period, g["pillar"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["pillar"])
+        ]
         title = _("By pillar")
     elif name == "country":
         header = [period_h, _("Country code"), _("Country"), *_stats_header()]
-        rows = [[period, g["country"], g["label"], *_stats_cells(g)] for g in with_commitments(data["country"])]
+        rows = [
+            [period, g["country"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["country"])
+        ]
         title = _("By country")
     elif name == "focus_area":
         header = [period_h, _("Focus area code"), _("Focus area"), *_stats_header()]
-        rows = [[period, g["focus_area"], g["label"], *_stats_cells(g)] for g in with_commitments(data["focus_area"])]
+        rows = [
+            [period, g["focus_area"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["focus_area"])
+        ]
         title = _("By focus area")
     elif name == "country_pillar":
         header = [period_h, _("Country code"), _("Pillar"), _("Name"), *_stats_header()]

@@ -346,12 +346,8 @@ def report(request):
             "report": rep,
             "total": data["total"],
             "pillar_rows": dashboard.bar_rows(dashboard.with_commitments(data["pillar"]), levels),
-            "country_rows": dashboard.bar_rows(
-                dashboard.with_commitments(data["country"]), levels
-            ),
-            "area_rows": dashboard.bar_rows(
-                dashboard.with_commitments(data["focus_area"]), levels
-            ),
+            "country_rows": dashboard.bar_rows(dashboard.with_commitments(data["country"]), levels),
+            "area_rows": dashboard.bar_rows(dashboard.with_commitments(data["focus_area"]), levels),
             "trend": data["trend"],
             "chart": dashboard.chart_data(data["pillar"], data["trend"]),
         }

@@ -41,8 +41,9 @@ def test_403_and_409_speak_the_readers_language(plans, language, forbidden, conf
     api.force_authenticate(secretariat())
     first = api.post("/api/v1/status-updates/", {**PAYLOAD, "base_version": 0}, format="json")
     assert first.status_code == 201
-    second = api.post("/api/v1/status-updates/", {**PAYLOAD, "base_version": 0, "status": 4},
-                      format="json")
+    second = api.post(
+        "/api/v1/status-updates/", {**PAYLOAD, "base_version": 0, "status": 4}, format="json"
+    )
     assert second.status_code == 409
     assert conflict in second.json()["detail"]
     # anonymous: DRF's own message, translated too

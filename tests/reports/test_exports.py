@@ -146,7 +146,10 @@ def test_unknown_panel_is_404(client):
 
 # --- Issue 11: the demo flag on every file, full labels, no empty focus areas ---------------
 
-DEMO_NOTE = {"en": "Synthetic demo data, not real reports", "es": "Datos sintéticos de demostración, no son informes reales"}
+DEMO_NOTE = {
+    "en": "Synthetic demo data, not real reports",
+    "es": "Datos sintéticos de demostración, no son informes reales",
+}
 
 
 @pytest.mark.parametrize("language, column", [("en", "Demo data"), ("es", "Datos de demostración")])
@@ -162,7 +165,9 @@ DEMO_NOTE = {"en": "Synthetic demo data, not real reports", "es": "Datos sintét
         ("/commitments/", {"period": "2024", "country": "BLZ", "format": "csv"}),
     ],
 )
-def test_every_csv_is_flagged_demo_in_the_readers_language(client, demo, url, params, language, column):
+def test_every_csv_is_flagged_demo_in_the_readers_language(
+    client, demo, url, params, language, column
+):
     rows = read_csv(client.get(url, params, HTTP_ACCEPT_LANGUAGE=language))
     assert rows[0][-1] == column
     assert len(rows) > 1 and all(r[-1] == DEMO_NOTE[language] for r in rows[1:])
@@ -174,7 +179,9 @@ def test_every_sheet_of_the_workbook_with_statuses_is_flagged(client, demo):
         sheet = book[name]
         assert sheet.cell(1, sheet.max_column).value == "Datos de demostración", name
         assert sheet.cell(2, sheet.max_column).value == DEMO_NOTE["es"], name
-    single = read_xlsx(client.get("/export/pillar.xlsx", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en"))
+    single = read_xlsx(
+        client.get("/export/pillar.xlsx", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
     assert single.active.cell(1, single.active.max_column).value == "Demo data"
 
 
@@ -195,12 +202,19 @@ def test_country_export_lists_only_its_focus_areas_with_full_labels(client, demo
     have = [g for g in areas if g.stats.commitments]
     assert len(have) < len(areas), "the fixtures give Guatemala no commitment in some focus area"
     rows = read_csv(
-        client.get("/export/focus_area.csv", {"period": "2024", "country": "GTM"},
-                   HTTP_ACCEPT_LANGUAGE="en")
+        client.get(
+            "/export/focus_area.csv",
+            {"period": "2024", "country": "GTM"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     )
     assert [r[1] for r in rows[1:-1]] == [g.keys["focus_area"] for g in have]
-    assert [r[2] for r in rows[1:-1]] == [str(FocusArea.objects.get(code=g.keys["focus_area"]).name) for g in have]
+    assert [r[2] for r in rows[1:-1]] == [
+        str(FocusArea.objects.get(code=g.keys["focus_area"]).name) for g in have
+    ]
     assert not any(r[3] == "0" for r in rows[1:])  # no "0 commitments" row
-    pillars = read_csv(client.get("/export/pillar.csv", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en"))
+    pillars = read_csv(
+        client.get("/export/pillar.csv", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
     assert [r[2] for r in pillars[1:-1]] == [p.name for p in Pillar.objects.all()]
     assert "Immediate and persistent needs" in [r[2] for r in pillars[1:]]

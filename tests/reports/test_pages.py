@@ -137,7 +137,9 @@ def test_no_inline_scripts_and_charts_from_our_own_static_files(client, demo):
 # --- Issue 11: the country page's figures follow its filters, as its export does -----------
 
 
-@pytest.mark.parametrize("params", [{"period": "2024", "pillar": "2"}, {"period": "2023", "focus_area": "PRO"}])
+@pytest.mark.parametrize(
+    "params", [{"period": "2024", "pillar": "2"}, {"period": "2023", "focus_area": "PRO"}]
+)
 def test_country_page_figures_follow_its_filters_and_agree_with_its_export(client, demo, params):
     import csv
     import io
@@ -153,7 +155,9 @@ def test_country_page_figures_follow_its_filters_and_agree_with_its_export(clien
     assert f"{unfiltered.progress:.1f}%" not in html
     # the commitments listed are the filtered ones
     assert html.count('<td class="code"><a href="/commitments/GTM-') == engine.commitments
-    export = client.get("/export/pillar.csv", {**params, "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en")
+    export = client.get(
+        "/export/pillar.csv", {**params, "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     header, total = rows[0], rows[-1]
     assert float(total[header.index("Progress (%)")]) == engine.progress
@@ -168,11 +172,14 @@ def test_country_page_has_no_row_for_a_focus_area_it_lacks(client, demo):
 
     period = ReportingPeriod.objects.get(code="2024")
     empty = [
-        g for g in progress.compute(["focus_area"], period, country="GTM").groups
+        g
+        for g in progress.compute(["focus_area"], period, country="GTM").groups
         if not g.stats.commitments
     ]
     assert empty
-    html = client.get("/countries/GTM/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        "/countries/GTM/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "(0/0)" not in html
     for group in empty:
         name = FocusArea.objects.get(code=group.keys["focus_area"]).name

@@ -91,8 +91,9 @@ def test_country_pdf_lists_only_its_focus_areas_and_wraps_labels(client, demo, t
     pillar labels are whole words (wrapped), never "Immediate and persistent nee"."""
     from commitments.models import FocusArea
 
-    response = client.get("/report.pdf", {"period": "2024", "country": "GTM"},
-                          HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        "/report.pdf", {"period": "2024", "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     (tmp_path / "gtm.pdf").write_bytes(response.content)
     text = flat(pdf_text(response))
     period = ReportingPeriod.objects.get(code="2024")
@@ -122,7 +123,6 @@ def test_pdf_chart_labels_are_wrapped_on_words():
 
 
 def test_spanish_pdf_has_the_demo_notice_in_spanish(client, demo):
-    text = flat(pdf_text(client.get("/report.pdf", {"period": "2024"},
-                                    HTTP_ACCEPT_LANGUAGE="es")))
+    text = flat(pdf_text(client.get("/report.pdf", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="es")))
     assert "Datos de demostración" in text
     assert "Pilar 2 · Necesidades inmediatas" in text or "Pilar 2 ·" in text
