@@ -90,7 +90,13 @@ def matrix_rows(commitments, language: str, user=None) -> list[list]:
 
 
 def build_matrix(
-    countries, period: ReportingPeriod, language: str = "es", user=None, commitments=None
+    countries,
+    period: ReportingPeriod,
+    language: str = "es",
+    user=None,
+    commitments=None,
+    *,
+    demo: bool = False,
 ) -> bytes:
     """The matrix of ``countries`` for ``period`` in ``language`` as an .xlsx: one row per
     commitment (``commitments`` if given, in their order: the workspace list export), the
@@ -98,7 +104,9 @@ def build_matrix(
     already recorded in ``period``, so an export can be edited and uploaded back as it is).
 
     The hidden column "Version" and the hidden sheet ``_mirps`` (countries, period, template
-    version) let an upload be checked against what was downloaded. Four queries.
+    version) let an upload be checked against what was downloaded. Four queries. ``demo``
+    (synthetic demo statuses are loaded) puts the demo-data notice at the top of the
+    instructions sheet (not in the data sheet, which must upload back as it is).
     """
     language = "en" if language.startswith("en") else "es"
     before = previous_period(period)
@@ -129,7 +137,7 @@ def build_matrix(
         status_col = get_column_letter(_index("status"))
         validation.add(f"{status_col}2:{status_col}{max(sheet.max_row, 2) + 500}")
         sheet.add_data_validation(validation)
-        _instructions(workbook, countries, period, before, language)
+        _instructions(workbook, countries, period, before, language, demo)
         meta = workbook.create_sheet(META_SHEET)
         for key, value in [
             ("template_version", TEMPLATE_VERSION),
@@ -189,11 +197,25 @@ def _format(sheet) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(last_visible)}{sheet.max_row}"
 
 
-def _instructions(workbook, countries, period, before, language) -> None:
+def _instructions(workbook, countries, period, before, language, demo=False) -> None:
     sheet = workbook.create_sheet(INSTRUCTIONS_SHEET[language])
     lines = [
         str(_("MIRPS monitoring matrix")),
         "",
+        *(
+            [
+                "{}: {}".format(
+                    _("Demo data"),
+                    _(
+                        "the statuses shown are synthetic, generated for demonstration. "
+                        "They are not real reports from any country."
+                    ),
+                ),
+                "",
+            ]
+            if demo
+            else []
+        ),
         str(_("Countries: %(countries)s") % {"countries": ", ".join(c.name for c in countries)}),
         str(_("Reporting period: %(period)s") % {"period": period.code}),
         "",
