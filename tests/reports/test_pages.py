@@ -190,3 +190,14 @@ def test_country_page_has_no_row_for_a_focus_area_it_lacks(client, demo):
     for group in empty:
         name = FocusArea.objects.get(code=group.keys["focus_area"]).name
         assert f">{name}<" not in html
+
+
+def test_no_template_comment_leaks_into_a_page(client, demo):
+    """Django's {# #} comments are one line only: a two-line one is printed as text."""
+    from pathlib import Path
+
+    for path in Path("templates").rglob("*.html"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            assert line.count("{#") == line.count("#}"), f"{path}:{number}"
+    for url in ("/", "/countries/GTM/", "/commitments/", "/changes/"):
+        assert "{#" not in client.get(url).content.decode(), url
