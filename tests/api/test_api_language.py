@@ -53,3 +53,20 @@ def test_403_and_409_speak_the_readers_language(plans, language, forbidden, conf
     assert anonymous.status_code in (401, 403)
     text = anonymous.json()["detail"]
     assert ("credenciales" in text) if language == "es" else ("credentials" in text)
+
+
+@pytest.mark.parametrize(
+    "language, unknown_period, bad_by",
+    [
+        ("es", "Período de reporte desconocido: 1999", "debe ser una lista"),
+        ("en", "Unknown reporting period: 1999", "must be a comma-separated list"),
+    ],
+)
+def test_400s_speak_the_readers_language(plans, language, unknown_period, bad_by):
+    api = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    response = api.get("/api/v1/progress/", {"by": "pillar", "period": "1999"})
+    assert response.status_code == 400
+    assert response.json()["period"] == [unknown_period]
+    response = api.get("/api/v1/progress/", {"by": "pillar,nonsense"})
+    assert response.status_code == 400
+    assert bad_by in response.json()["by"][0]
