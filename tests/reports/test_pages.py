@@ -201,3 +201,17 @@ def test_no_template_comment_leaks_into_a_page(client, demo):
             assert line.count("{#") == line.count("#}"), f"{path}:{number}"
     for url in ("/", "/countries/GTM/", "/commitments/", "/changes/"):
         assert "{#" not in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "coverage: 1 of 1 commitment reported"),
+        ("es", "cobertura: 1 de 1 compromiso reportado"),
+    ],
+)
+def test_a_one_commitment_selection_reads_in_the_singular(client, language, text):
+    b = CountryBuilder("AAA", "Atlantis")
+    report(b.commitment(), "2024", 3)
+    html = client.get("/countries/AAA/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert text in " ".join(html.content.decode().split())
