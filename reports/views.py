@@ -397,7 +397,9 @@ def embed(request, iso3: str | None = None):
                 "name": name,
                 "total": data["total"],
                 "total_low": dashboard.is_low_coverage(data["total"]),
-                "pillar_rows": dashboard.bar_rows(data["pillar"], levels),
+                "pillar_rows": dashboard.bar_rows(
+                    dashboard.with_commitments(data["pillar"]), levels
+                ),
                 "levels": levels,
                 "full_url": request.build_absolute_uri(full),
                 "low_threshold": low_threshold(),
