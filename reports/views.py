@@ -349,7 +349,9 @@ def report(request):
             "country_rows": dashboard.bar_rows(dashboard.with_commitments(data["country"]), levels),
             "area_rows": dashboard.bar_rows(dashboard.with_commitments(data["focus_area"]), levels),
             "trend": data["trend"],
-            "chart": dashboard.chart_data(data["pillar"], data["trend"]),
+            "chart": dashboard.chart_data(
+                dashboard.with_commitments(data["pillar"]), data["trend"]
+            ),
         }
     )
     return render(request, "reports/report.html", context)

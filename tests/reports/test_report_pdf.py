@@ -126,3 +126,16 @@ def test_spanish_pdf_has_the_demo_notice_in_spanish(client, demo):
     text = flat(pdf_text(client.get("/report.pdf", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="es")))
     assert "Datos de demostración" in text
     assert "Pilar 2 · Necesidades inmediatas" in text or "Pilar 2 ·" in text
+
+
+def test_printable_country_report_has_no_empty_focus_area(client, demo):
+    html = client.get(
+        "/report/", {"period": "2024", "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    period = ReportingPeriod.objects.get(code="2024")
+    groups = progress.compute(["focus_area"], period, country="GTM").groups
+    assert any(not g.stats.commitments for g in groups)
+    assert "(0/0)" not in html and "0 of 0" not in html
+    for g in groups:
+        if g.stats.commitments:
+            assert f"({g.stats.reported}/{g.stats.commitments})" in html
