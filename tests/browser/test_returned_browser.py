@@ -74,7 +74,7 @@ def test_returned_submission_is_counted_prefilled_and_resubmitted(
     staff.fill("#id_comment", "Please attach the signed attendance list")
     staff.locator("tr", has_text="GTM-PRO-02").get_by_role("button", name="Return").click()
     staff.wait_for_load_state()
-    assert "1 updates returned" in staff.inner_text(".messages")
+    assert "1 update returned." in staff.inner_text(".messages")  # singular (issue 11)
 
     # Gabriel signs in: the menu counts what was returned, the bell what he was told.
     team = chromium.new_context(viewport=WIDE, locale="en-GB").new_page()
