@@ -3,6 +3,7 @@
 import hashlib
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
@@ -17,7 +18,9 @@ from .models import (
     StatusUpdate,
 )
 
-STATUS_CHOICES = [(str(s.value), f"{s.value} · {s.label}") for s in Status]
+# Lazy labels: this list is built once, when the module loads, and must read in each request's
+# language ("2 · Being implemented (40%)" in English, "2 · En implementación (40%)" in Spanish).
+STATUS_CHOICES = [(str(s.value), format_lazy("{} · {}", s.value, s.label)) for s in Status]
 NOT_REPORTED = "none"
 PENDING = "pending"
 

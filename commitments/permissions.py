@@ -15,6 +15,7 @@ country's team may download them (``can_read_unpublished``), and never from a sh
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 SECRETARIAT_GROUP = "Secretariat"
 REVIEW_PERMISSION = "commitments.review_statusupdate"
@@ -60,9 +61,9 @@ def can_use_workspace(user) -> bool:
 
 def require_record(user, country_id: int) -> None:
     if not can_record(user, country_id):
-        raise PermissionDenied("You may only record statuses for your own country.")
+        raise PermissionDenied(_("You may only record statuses for your own country."))
 
 
 def require_secretariat(user) -> None:
     if not is_secretariat(user):
-        raise PermissionDenied("Only the secretariat may do this.")
+        raise PermissionDenied(_("Only the secretariat may do this."))

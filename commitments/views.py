@@ -350,11 +350,20 @@ def country_matrix(request, iso3):
                 except ValidationError as exc:  # e.g. the period was locked meanwhile
                     messages.error(request, " ".join(exc.messages))
                 else:
+                    n = len(changes)
                     if is_secretariat(request.user):
-                        text = _("%(n)d statuses saved and approved.")
+                        text = ngettext(
+                            "%(n)d status saved and approved.",
+                            "%(n)d statuses saved and approved.",
+                            n,
+                        )
                     else:
-                        text = _("%(n)d statuses submitted for review.")
-                    messages.success(request, text % {"n": len(changes)})
+                        text = ngettext(
+                            "%(n)d status submitted for review.",
+                            "%(n)d statuses submitted for review.",
+                            n,
+                        )
+                    messages.success(request, text % {"n": n})
                     return redirect(
                         f"{reverse('country-matrix', kwargs={'iso3': country.iso3})}"
                         f"?period={period.code}"

@@ -18,6 +18,7 @@ from . import selectors
 from .forms import CommitmentFilterForm, TemplateForm, UploadForm
 from .models import Commitment, SpreadsheetUpload
 from .permissions import can_record, is_secretariat, member_country_ids
+from .services import demo_data_present
 from .spreadsheets import importer
 from .spreadsheets.formats import INDICATOR_USED, USED
 from .spreadsheets.messages import FIELD_LABELS, localise_preview
@@ -90,7 +91,9 @@ def download_matrix(request):
     if not all(can_record(request.user, c.pk) for c in countries):
         raise PermissionDenied(_("You may download the matrix of your own country only."))
     period = form.cleaned_data["period"]
-    data = build_matrix(countries, period, form.cleaned_data["language"], request.user)
+    data = build_matrix(
+        countries, period, form.cleaned_data["language"], request.user, demo=demo_data_present()
+    )
     name = "-".join(c.iso3 for c in countries) if len(countries) < 4 else "MIRPS"
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="matrix-{name}-{period.code}.xlsx"'
@@ -298,7 +301,14 @@ def export_commitments(request, fmt):
         )
     else:
         countries = sorted({c.country for c in commitments}, key=lambda c: c.iso3)
-        data = build_matrix(countries, period, language, request.user, commitments=commitments)
+        data = build_matrix(
+            countries,
+            period,
+            language,
+            request.user,
+            commitments=commitments,
+            demo=demo_data_present(),
+        )
         content_type = XLSX_CONTENT_TYPE
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="commitments-{period.code}.{fmt}"'

@@ -20,6 +20,7 @@ from mirps.tabular import XLSX_CONTENT_TYPE, rows_to_xlsx
 from . import tracker
 from .models import ReportingPeriod, ReviewState, Status
 from .permissions import is_secretariat, member_country_ids
+from .services import demo_data_present
 from .views import workspace_view
 
 STATE_LABELS = {
@@ -176,23 +177,28 @@ def export(request):
         ]
         for c in tracker.not_updated(period, ids).select_related("country")
     ]
-    body = rows_to_xlsx(
-        [
-            (str(_("Countries")), header, countries),
-            (
-                str(_("Not updated")),
-                [
-                    _("ISO3"),
-                    _("Code"),
-                    _("Commitment"),
-                    _("State in the period"),
-                    _("Returned status"),
-                    _("Secretariat's comment"),
-                ],
-                missing,
-            ),
+    sheets = [
+        (str(_("Countries")), header, countries),
+        (
+            str(_("Not updated")),
+            [
+                _("ISO3"),
+                _("Code"),
+                _("Commitment"),
+                _("State in the period"),
+                _("Returned status"),
+                _("Secretariat's comment"),
+            ],
+            missing,
+        ),
+    ]
+    if demo_data_present():  # as the public exports: every row says its statuses are synthetic
+        note = _("Synthetic demo data, not real reports")
+        sheets = [
+            (title, [*head, _("Demo data")], [[*row, note] for row in rows])
+            for title, head, rows in sheets
         ]
-    )
+    body = rows_to_xlsx(sheets)
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tracker-{period.code}.xlsx"'
     return response

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import CommitmentIndicator, Indicator, IndicatorEvent, IndicatorValue, Route
@@ -53,7 +54,10 @@ class IndicatorValueAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(request, _("%(n)d values approved.") % {"n": count})
+            self.message_user(
+                request,
+                ngettext("%(n)d value approved.", "%(n)d values approved.", count) % {"n": count},
+            )
 
 
 @admin.register(IndicatorEvent)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commitments.permissions import is_secretariat, member_country_ids
 from commitments.views import secretariat_view, workspace_view
@@ -164,7 +165,10 @@ def review_page(request):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                text = _("%(n)d values approved.") if approve else _("%(n)d values returned.")
+                if approve:
+                    text = ngettext("%(n)d value approved.", "%(n)d values approved.", count)
+                else:
+                    text = ngettext("%(n)d value returned.", "%(n)d values returned.", count)
                 messages.success(request, text % {"n": count})
                 return redirect("indicator-review")
     queue = selectors.review_queue()

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -65,7 +66,13 @@ def mark_read(request):
         mine = mine.filter(pk=int(request.POST["id"]))
     count = mine.update(read_at=timezone.now())
     if not request.POST.get("id"):
-        messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d notification marked as read.", "%(n)d notifications marked as read.", count
+            )
+            % {"n": count},
+        )
     return redirect("notifications")
 
 

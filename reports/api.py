@@ -20,8 +20,11 @@ class ProgressQuerySerializer(serializers.Serializer):
     def validate_by(self, value):
         try:
             return progress.parse_by(value)
-        except progress.ProgressError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+        except progress.ProgressError as exc:  # the engine's own text is English: the reader's
+            raise serializers.ValidationError(
+                _("“by” must be a comma-separated list of %(names)s, without repeats.")
+                % {"names": ", ".join(progress.DIMENSIONS)}
+            ) from exc
 
     # Checked against the cached reference data (no query once warm).
     def validate_period(self, value):

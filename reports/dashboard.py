@@ -242,20 +242,29 @@ def _quality_dict(plans) -> dict:
     }
 
 
+def with_commitments(groups: list[dict]) -> list[dict]:
+    """The groups that hold at least one commitment: a country with no commitment in a focus
+    area (or pillar) gets no row for it ("n/a 0% (0/0)" says nothing), on its page, in its
+    exports and in its report."""
+    return [g for g in groups if g["commitments"]]
+
+
 def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> dict | None:
     """A country's page: plan, figures by pillar and focus area, trend, what moved (counts),
-    data quality. Cold: 2 queries (country, plan) + the numbers (1) + members (2) + data
-    quality (4); cached. Its commitments come a page at a time (``commitments_page``)."""
+    data quality. The figures follow the selection's pillar and focus area too (the same
+    numbers as the page's exports, ``figures(sel)``); only groups with commitments are listed.
+    Cold: 2 queries (country, plan) + the numbers (1) + members (2) + data quality (4); cached.
+    Its commitments come a page at a time (``commitments_page``)."""
 
     def build():
         country = Country.objects.filter(iso3=iso3).first()
         if country is None:
             return None
         plan = NationalPlan.objects.filter(country=country).order_by("-edition").first()
-        country_sel = Selection(period=sel.period, country=iso3)
+        country_sel = sel.with_(country=iso3)
         data = numbers(country_sel, periods)
         by_pillar, by_area = progress.assemble(
-            data["counts"], [["pillar"], ["focus_area"]], sel.period, country=iso3
+            data["counts"], [["pillar"], ["focus_area"]], sel.period, **country_sel.engine_filters()
         )
         plans = selectors.data_quality(NationalPlan.objects.filter(country=country))
         return {
@@ -270,14 +279,14 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
                 "edition": plan.edition if plan else "",
             },
             "total": by_pillar.total.as_dict(),
-            "pillar": _groups(by_pillar),
-            "focus_area": _groups(by_area),
+            "pillar": with_commitments(_groups(by_pillar)),
+            "focus_area": with_commitments(_groups(by_area)),
             "trend": trend_rows(data["timeline"]),
             "movement": movement.summary(data["timeline"], sel.period),
             "quality": _quality_dict(plans),
         }
 
-    return cached("country", [lang(), iso3, sel.period_code], build)
+    return cached("country", [lang(), *sel.with_(country=iso3).key()], build)
 
 
 # Commitments listed per page on the public pages (the CSV and Excel downloads have them all).

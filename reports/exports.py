@@ -14,7 +14,7 @@ from funding.exports import funding_table
 from indicators.exports import indicators_table
 from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_to_csv, rows_to_xlsx, safe
 
-from .dashboard import is_low_coverage
+from .dashboard import is_low_coverage, with_commitments
 
 __all__ = [
     "CONTEXT_TABLES",
@@ -22,6 +22,7 @@ __all__ = [
     "PANELS",
     "XLSX_CONTENT_TYPE",
     "commitments_table",
+    "flag_demo",
     "movement_table",
     "panel_table",
     "rows_to_csv",
@@ -64,26 +65,36 @@ def _stats_cells(stats: dict) -> list:
 
 
 def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[str], list[list]]:
-    """(sheet title, header, rows) for one panel of ``dashboard.figures``."""
+    """(sheet title, header, rows) for one panel of ``dashboard.figures``: a row per group that
+    holds commitments (a country's export lists only the focus areas it has), labels in full."""
     period_h = _("Period")
     if name == "pillar":
         header = [period_h, _("Pillar"), _("Name"), *_stats_header()]
-        rows = [[period, g["pillar"], g["label"], *_stats_cells(g)] for g in data["pillar"]]
+        rows = [
+            [period, g["pillar"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["pillar"])
+        ]
         title = _("By pillar")
     elif name == "country":
         header = [period_h, _("Country code"), _("Country"), *_stats_header()]
-        rows = [[period, g["country"], g["label"], *_stats_cells(g)] for g in data["country"]]
+        rows = [
+            [period, g["country"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["country"])
+        ]
         title = _("By country")
     elif name == "focus_area":
         header = [period_h, _("Focus area code"), _("Focus area"), *_stats_header()]
-        rows = [[period, g["focus_area"], g["label"], *_stats_cells(g)] for g in data["focus_area"]]
+        rows = [
+            [period, g["focus_area"], g["label"], *_stats_cells(g)]
+            for g in with_commitments(data["focus_area"])
+        ]
         title = _("By focus area")
     elif name == "country_pillar":
         header = [period_h, _("Country code"), _("Pillar"), _("Name"), *_stats_header()]
         rows = [
             [period, cell["country"], cell["pillar"], cell["label"], *_stats_cells(cell)]
             for row in data["heatmap"]["rows"]
-            for cell in row["cells"]
+            for cell in with_commitments(row["cells"])
         ]
         title = _("Country × pillar")
     elif name == "trend":
@@ -166,3 +177,15 @@ def commitments_table(rows, period: str | None) -> tuple[str, list[str], list[li
         for c in rows
     ]
     return _("Commitments"), header, body
+
+
+def flag_demo(table: tuple[str, list[str], list[list]], demo: bool):
+    """The table with a last column saying, on every row, that its statuses are synthetic, when
+    demo statuses are loaded (the rule of the pages' banner and the PDF's notice,
+    ``reports.cache.cached_demo_flag``): a file passed on keeps the warning whichever rows are
+    copied out of it. Unchanged without demo data."""
+    if not demo:
+        return table
+    title, header, rows = table
+    note = _("Synthetic demo data, not real reports")
+    return title, [*header, _("Demo data")], [[*row, note] for row in rows]

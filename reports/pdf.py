@@ -8,7 +8,9 @@ traffic-light levels, the trend, and a table per pillar, country and focus area.
 from __future__ import annotations
 
 import io
+import textwrap
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -30,7 +32,7 @@ from reportlab.platypus import (
 
 from indicators.templatetags.indicators import figure, quote_text
 
-from .dashboard import LOW_COVERAGE, is_low_coverage
+from .dashboard import LOW_COVERAGE, is_low_coverage, with_commitments
 from .dashboard import legend as status_legend
 from .narrative import coverage_pct, pct, updated_pct
 
@@ -38,6 +40,7 @@ BRAND = colors.HexColor("#0b4f8a")
 WIDTH = A4[0] - 4 * cm
 LEVEL_KEYS = ["5", "4", "3", "2", "1", "0", "not_reported"]
 UPDATED_COLOUR = colors.HexColor("#8a4b08")
+DIMENSION_KEYS = ["pillar", "country", "focus_area"]
 
 
 def _styles():
@@ -61,15 +64,38 @@ def _esc(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Category labels are wrapped at word boundaries to fit the 150 pt left of each chart (8 pt
+# Helvetica averages about 4.4 pt a character): never cut mid-word.
+LABEL_CHARS = 30
+LABEL_LINE = 9.5  # pt per label line
+
+
+def chart_label(group: dict) -> str:
+    """A group's full label for a chart's axis, wrapped on words ("\n" between lines); pillars
+    carry their number, as the domain names them ("Pillar 2 · Immediate and persistent needs")."""
+    label = str(group["label"])
+    if "pillar" in group and "country" not in group:
+        label = _("Pillar %(number)s · %(name)s") % {"number": group["pillar"], "name": label}
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS, break_long_words=False)) or label
+
+
+def _row_height(labels: list[str]) -> float:
+    """Room per bar: 22 pt, more when a wrapped label needs it."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(22, LABEL_LINE * lines + 6)
+
+
 def progress_chart(groups: list[dict], title: str) -> Drawing:
     """Horizontal bars of progress (0-100) per group, the value written at each bar's end."""
-    height = 40 + 22 * len(groups)
+    labels = [chart_label(g) for g in groups]
+    height = 40 + _row_height(labels) * len(groups)
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 10
     chart.width, chart.height = WIDTH - 200, height - 35
     chart.data = [[g["progress"] or 0 for g in groups]]
-    chart.categoryAxis.categoryNames = [g["label"][:28] for g in groups]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.leading = LABEL_LINE
     chart.categoryAxis.reverseDirection = True
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
@@ -86,14 +112,16 @@ def progress_chart(groups: list[dict], title: str) -> Drawing:
 def levels_chart(groups: list[dict], title: str) -> Drawing:
     """Stacked bars: commitments at each traffic-light level per group, with a labelled legend."""
     levels = status_legend()
-    height = 90 + 22 * len(groups)
+    labels = [chart_label(g) for g in groups]
+    height = 90 + _row_height(labels) * len(groups)
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 70
     chart.width, chart.height = WIDTH - 200, height - 95
     chart.categoryAxis.style = "stacked"
     chart.data = [[g["levels"][lv["key"]] for g in groups] for lv in levels]
-    chart.categoryAxis.categoryNames = [g["label"][:28] for g in groups]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.leading = LABEL_LINE
     chart.categoryAxis.reverseDirection = True
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
@@ -219,7 +247,7 @@ def build(report: dict, demo: bool) -> bytes:
         bottomMargin=1.8 * cm,
         title=title,
         author="MIRPS commitment monitor",
-        lang="en",
+        lang=get_language() or "es",
     )
     story = [Paragraph(_esc(title), styles["title"])]
     if demo:
@@ -259,6 +287,9 @@ def build(report: dict, demo: bool) -> bytes:
     )
     story.append(Spacer(1, 10))
     story.append(Paragraph(_esc(_("Charts")), styles["h2"]))
+    # only groups that hold commitments: a country's report has no row for a focus area (or
+    # pillar) the country has no commitment in
+    data = {**data, **{key: with_commitments(data[key]) for key in DIMENSION_KEYS}}
     story.append(progress_chart(data["pillar"], _("Progress by pillar (%)")))
     if not report["country"]:
         story.append(progress_chart(data["country"], _("Progress by country (%)")))

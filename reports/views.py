@@ -134,7 +134,7 @@ def country(request, iso3: str):
 
     def build():
         page = dashboard.country_page(sel.country, sel, ref["periods"])
-        rows = dashboard.commitment_list(dashboard.Selection(sel.period, sel.country), None)
+        rows = dashboard.commitment_list(sel, None)  # the same filters as the figures
         commitments = dashboard.commitments_page(
             rows, number, sel.period, page["total"]["commitments"]
         )
@@ -199,7 +199,9 @@ def commitment_list(request):
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         rows = rows.with_status(sel.period)
-        return _table_response(exports.commitments_table(rows, sel.period_code), fmt, sel)
+        return _table_response(
+            exports.commitments_table(rows, sel.period_code), fmt, sel, demo=context["demo"]
+        )
     number = dashboard.page_number(request.GET)
 
     def build():
@@ -293,8 +295,10 @@ def changes(request):
     return render(request, "reports/changes.html", context)
 
 
-def _table_response(table, fmt: str, sel, name: str | None = None) -> HttpResponse:
-    title, header, rows = table
+def _table_response(
+    table, fmt: str, sel, name: str | None = None, *, demo: bool = False
+) -> HttpResponse:
+    title, header, rows = exports.flag_demo(table, demo)
     stem = "-".join(
         str(part) for part in ["mirps", name or "commitments", *sel.params().values()] if part
     )
@@ -313,6 +317,7 @@ def export(request, panel: str, fmt: str):
     context = _context(request)
     sel, ref = context["sel"], context["ref"]
     if panel in exports.CONTEXT_TABLES:  # indicators, funding (issue 13): no progress figures
+        # no status in these tables: nothing synthetic to flag
         return _table_response(exports.CONTEXT_TABLES[panel](sel.country), fmt, sel, panel)
     data = dict(dashboard.figures(sel, ref["periods"]))
     if panel in ("all", "movement"):  # every commitment that moved (the pages show a page)
@@ -320,7 +325,10 @@ def export(request, panel: str, fmt: str):
             sel.period, ref["periods"], limit=None, **sel.engine_filters()
         )
     if panel == "all" and fmt == "xlsx":
-        sheets = [exports.panel_table(name, data, sel.period_code) for name in exports.PANELS]
+        sheets = [
+            exports.flag_demo(exports.panel_table(name, data, sel.period_code), context["demo"])
+            for name in exports.PANELS
+        ]
         sheets += [table(sel.country) for table in exports.CONTEXT_TABLES.values()]
         response = HttpResponse(exports.rows_to_xlsx(sheets), exports.XLSX_CONTENT_TYPE)
         stem = "-".join(["mirps", "dashboard", *map(str, sel.params().values())])
@@ -328,7 +336,9 @@ def export(request, panel: str, fmt: str):
         return response
     if panel not in exports.PANELS:
         raise Http404(_("Unknown panel"))
-    return _table_response(exports.panel_table(panel, data, sel.period_code), fmt, sel, panel)
+    return _table_response(
+        exports.panel_table(panel, data, sel.period_code), fmt, sel, panel, demo=context["demo"]
+    )
 
 
 def _report(request):
@@ -350,11 +360,13 @@ def report(request):
             "sel": sel,
             "report": rep,
             "total": data["total"],
-            "pillar_rows": dashboard.bar_rows(data["pillar"], levels),
-            "country_rows": dashboard.bar_rows(data["country"], levels),
-            "area_rows": dashboard.bar_rows(data["focus_area"], levels),
+            "pillar_rows": dashboard.bar_rows(dashboard.with_commitments(data["pillar"]), levels),
+            "country_rows": dashboard.bar_rows(dashboard.with_commitments(data["country"]), levels),
+            "area_rows": dashboard.bar_rows(dashboard.with_commitments(data["focus_area"]), levels),
             "trend": data["trend"],
-            "chart": dashboard.chart_data(data["pillar"], data["trend"]),
+            "chart": dashboard.chart_data(
+                dashboard.with_commitments(data["pillar"]), data["trend"]
+            ),
         }
     )
     return render(request, "reports/report.html", context)
@@ -402,7 +414,9 @@ def embed(request, iso3: str | None = None):
                 "name": name,
                 "total": data["total"],
                 "total_low": dashboard.is_low_coverage(data["total"]),
-                "pillar_rows": dashboard.bar_rows(data["pillar"], levels),
+                "pillar_rows": dashboard.bar_rows(
+                    dashboard.with_commitments(data["pillar"]), levels
+                ),
                 "levels": levels,
                 "full_url": request.build_absolute_uri(full),
                 "low_threshold": low_threshold(),

@@ -94,7 +94,13 @@ def matrix_rows(commitments, language: str, user=None) -> list[list]:
 
 
 def build_matrix(
-    countries, period: ReportingPeriod, language: str = "es", user=None, commitments=None
+    countries,
+    period: ReportingPeriod,
+    language: str = "es",
+    user=None,
+    commitments=None,
+    *,
+    demo: bool = False,
 ) -> bytes:
     """The matrix of ``countries`` for ``period`` in ``language`` as an .xlsx: one row per
     commitment (``commitments`` if given, in their order: the workspace list export), the
@@ -104,7 +110,9 @@ def build_matrix(
     The hidden column "Version" and the hidden sheet ``_mirps`` (countries, period, template
     version) let an upload be checked against what was downloaded. The template to fill in
     (``commitments`` None) has a second sheet, "Indicators", one row per indicator of the
-    countries (see ``indicator_rows``). Four queries, six with the indicators sheet.
+    countries (see ``indicator_rows``). Four queries, six with the indicators sheet. ``demo``
+    (synthetic demo statuses are loaded) puts the demo-data notice at the top of the
+    instructions sheet (not in the data sheet, which must upload back as it is).
     """
     language = "en" if language.startswith("en") else "es"
     before = previous_period(period)
@@ -138,7 +146,7 @@ def build_matrix(
         sheet.add_data_validation(validation)
         if with_indicators:
             _indicators_sheet(workbook, countries, period, language)
-        _instructions(workbook, countries, period, before, language)
+        _instructions(workbook, countries, period, before, language, demo)
         meta = workbook.create_sheet(META_SHEET)
         for key, value in [
             ("template_version", TEMPLATE_VERSION),
@@ -291,11 +299,25 @@ def _indicators_sheet(workbook, countries, period, language) -> None:
                 cell.fill = INPUT_FILL
 
 
-def _instructions(workbook, countries, period, before, language) -> None:
+def _instructions(workbook, countries, period, before, language, demo=False) -> None:
     sheet = workbook.create_sheet(INSTRUCTIONS_SHEET[language])
     lines = [
         str(_("MIRPS monitoring matrix")),
         "",
+        *(
+            [
+                "{}: {}".format(
+                    _("Demo data"),
+                    _(
+                        "the statuses shown are synthetic, generated for demonstration. "
+                        "They are not real reports from any country."
+                    ),
+                ),
+                "",
+            ]
+            if demo
+            else []
+        ),
         str(_("Countries: %(countries)s") % {"countries": ", ".join(c.name for c in countries)}),
         str(_("Reporting period: %(period)s") % {"period": period.code}),
         "",

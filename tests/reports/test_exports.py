@@ -61,9 +61,10 @@ def test_panel_csv_equals_the_engine(client, demo, panel, by, params):
     assert header[0] == "Period" and "Progress (%)" in header and "Low coverage" in header
     filters = {k: (int(v) if k == "pillar" else v) for k, v in params.items() if k != "period"}
     result = progress.compute(by, ReportingPeriod.objects.get(code=params["period"]), **filters)
-    assert len(body) == len(result.groups) + 1  # the groups, then the whole selection
+    groups = [g for g in result.groups if g.stats.commitments]  # no row for an empty group
+    assert len(body) == len(groups) + 1  # the groups, then the whole selection
     first = header.index("Commitments")
-    for row, group in zip(body, result.groups, strict=False):
+    for row, group in zip(body, groups, strict=False):
         assert row[0] == params["period"]
         assert row[first - 1] == group.label.split(" · ")[-1] or group.label in row
         assert row[first : first + 13] == stats_cells(group.stats)
@@ -146,3 +147,79 @@ def test_cells_that_would_be_formulas_are_neutralised(client):
 def test_unknown_panel_is_404(client):
     assert client.get("/export/nothing.csv").status_code == 404
     assert client.get("/export/all.csv").status_code == 404
+
+
+# --- Issue 11: the demo flag on every file, full labels, no empty focus areas ---------------
+
+DEMO_NOTE = {
+    "en": "Synthetic demo data, not real reports",
+    "es": "Datos sintéticos de demostración, no son informes reales",
+}
+
+
+@pytest.mark.parametrize("language, column", [("en", "Demo data"), ("es", "Datos de demostración")])
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("/export/pillar.csv", {"period": "2024"}),
+        ("/export/country.csv", {"period": "2024"}),
+        ("/export/focus_area.csv", {"period": "2024", "country": "GTM"}),
+        ("/export/country_pillar.csv", {"period": "2024"}),
+        ("/export/trend.csv", {}),
+        ("/export/movement.csv", {"period": "2024"}),
+        ("/commitments/", {"period": "2024", "country": "BLZ", "format": "csv"}),
+    ],
+)
+def test_every_csv_is_flagged_demo_in_the_readers_language(
+    client, demo, url, params, language, column
+):
+    rows = read_csv(client.get(url, params, HTTP_ACCEPT_LANGUAGE=language))
+    assert rows[0][-1] == column
+    assert len(rows) > 1 and all(r[-1] == DEMO_NOTE[language] for r in rows[1:])
+
+
+def test_every_sheet_of_the_workbook_with_statuses_is_flagged(client, demo):
+    book = read_xlsx(client.get("/export/all.xlsx", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="es"))
+    for name in book.sheetnames[:6]:  # the panels; indicators and funding hold no status
+        sheet = book[name]
+        assert sheet.cell(1, sheet.max_column).value == "Datos de demostración", name
+        assert sheet.cell(2, sheet.max_column).value == DEMO_NOTE["es"], name
+    single = read_xlsx(
+        client.get("/export/pillar.xlsx", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert single.active.cell(1, single.active.max_column).value == "Demo data"
+
+
+def test_no_demo_column_without_demo_data(client):
+    b = CountryBuilder("AAA")
+    report(b.commitment(), "2024", 3)
+    for url in ("/export/pillar.csv", "/commitments/?format=csv"):
+        rows = read_csv(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+        assert "Demo data" not in rows[0]
+        assert all("Synthetic" not in cell for r in rows for cell in r)
+
+
+def test_country_export_lists_only_its_focus_areas_with_full_labels(client, demo):
+    from commitments.models import FocusArea, Pillar
+
+    period = ReportingPeriod.objects.get(code="2024")
+    areas = progress.compute(["focus_area"], period, country="GTM").groups
+    have = [g for g in areas if g.stats.commitments]
+    assert len(have) < len(areas), "the fixtures give Guatemala no commitment in some focus area"
+    rows = read_csv(
+        client.get(
+            "/export/focus_area.csv",
+            {"period": "2024", "country": "GTM"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    )
+    assert [r[1] for r in rows[1:-1]] == [g.keys["focus_area"] for g in have]
+    assert [r[2] for r in rows[1:-1]] == [
+        str(FocusArea.objects.get(code=g.keys["focus_area"]).name) for g in have
+    ]
+    assert not any(r[3] == "0" for r in rows[1:])  # no "0 commitments" row
+    pillars = read_csv(
+        client.get("/export/pillar.csv", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert [r[2] for r in pillars[1:-1]] == [p.name for p in Pillar.objects.all()]
+    assert "Immediate and persistent needs" in [r[2] for r in pillars[1:]]

@@ -132,3 +132,86 @@ def test_no_inline_scripts_and_charts_from_our_own_static_files(client, demo):
     chart = client.get("/static/vendor/chart.js/chart.umd.min.js")
     assert chart.status_code == 200
     assert b"Chart" in b"".join(chart.streaming_content)
+
+
+# --- Issue 11: the country page's figures follow its filters, as its export does -----------
+
+
+@pytest.mark.parametrize(
+    "params", [{"period": "2024", "pillar": "2"}, {"period": "2023", "focus_area": "PRO"}]
+)
+def test_country_page_figures_follow_its_filters_and_agree_with_its_export(client, demo, params):
+    import csv
+    import io
+
+    period = ReportingPeriod.objects.get(code=params["period"])
+    filters = {k: (int(v) if k == "pillar" else v) for k, v in params.items() if k != "period"}
+    engine = progress.compute(period=period, country="GTM", **filters).total
+    unfiltered = progress.compute(period=period, country="GTM").total
+    assert engine.progress != unfiltered.progress  # so the test can tell them apart
+    html = client.get("/countries/GTM/", params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{engine.progress:.1f}%" in html
+    assert f"({engine.reported}/{engine.commitments})" in html
+    assert f"{unfiltered.progress:.1f}%" not in html
+    # the commitments listed are the filtered ones
+    assert html.count('<td class="code"><a href="/commitments/GTM-') == engine.commitments
+    export = client.get(
+        "/export/pillar.csv", {**params, "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    header, total = rows[0], rows[-1]
+    assert float(total[header.index("Progress (%)")]) == engine.progress
+    assert int(total[header.index("Commitments")]) == engine.commitments
+    # the page's form keeps the filter (pillar and focus area selects, no country select)
+    if "pillar" in params:
+        assert f'<option value="{params["pillar"]}" selected>' in html
+    assert 'name="pillar"' in html and 'name="focus_area"' in html
+    assert 'name="country"' not in html
+    # a page with only the period is unchanged (its own cache entry)
+    plain = client.get("/countries/GTM/", {"period": params["period"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert f"{unfiltered.progress:.1f}%" in plain.content.decode()
+
+
+def test_country_page_has_no_row_for_a_focus_area_it_lacks(client, demo):
+    from commitments.models import FocusArea
+
+    period = ReportingPeriod.objects.get(code="2024")
+    empty = [
+        g
+        for g in progress.compute(["focus_area"], period, country="GTM").groups
+        if not g.stats.commitments
+    ]
+    assert empty
+    html = client.get(
+        "/countries/GTM/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "(0/0)" not in html
+    html = re.sub(r"<select.*?</select>", "", html, flags=re.S)  # the filter lists them all
+    for group in empty:
+        name = FocusArea.objects.get(code=group.keys["focus_area"]).name
+        assert f">{name}<" not in html
+
+
+def test_no_template_comment_leaks_into_a_page(client, demo):
+    """Django's {# #} comments are one line only: a two-line one is printed as text."""
+    from pathlib import Path
+
+    for path in Path("templates").rglob("*.html"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            assert line.count("{#") == line.count("#}"), f"{path}:{number}"
+    for url in ("/", "/countries/GTM/", "/commitments/", "/changes/"):
+        assert "{#" not in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "coverage: 1 of 1 commitment reported"),
+        ("es", "cobertura: 1 de 1 compromiso reportado"),
+    ],
+)
+def test_a_one_commitment_selection_reads_in_the_singular(client, language, text):
+    b = CountryBuilder("AAA", "Atlantis")
+    report(b.commitment(), "2024", 3)
+    html = client.get("/countries/AAA/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert text in " ".join(html.content.decode().split())

@@ -2,6 +2,7 @@
 Spanish, with the engine's figures."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -90,3 +91,61 @@ def test_printable_report_page(client, demo):
     for group in progress.compute(["focus_area"], period, country="HND").groups:
         if group.stats.progress is not None:
             assert f"{group.stats.progress:.1f}%" in html
+
+
+# --- Issue 11: full chart labels, no empty focus areas, the demo notice in both languages ----
+
+
+def test_country_pdf_lists_only_its_focus_areas_and_wraps_labels(client, demo, tmp_path):
+    """GTM has no commitment in some focus areas: no "n/a 0% (0/0)" row for them; the chart's
+    pillar labels are whole words (wrapped), never "Immediate and persistent nee"."""
+    from commitments.models import FocusArea
+
+    response = client.get(
+        "/report.pdf", {"period": "2024", "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    (tmp_path / "gtm.pdf").write_bytes(response.content)
+    text = flat(pdf_text(response))
+    period = ReportingPeriod.objects.get(code="2024")
+    areas = progress.compute(["focus_area"], period, country="GTM").groups
+    empty = [g for g in areas if not g.stats.commitments]
+    assert empty, "the fixtures give Guatemala no commitment in some focus area"
+    for group in empty:
+        assert FocusArea.objects.get(code=group.keys["focus_area"]).name not in text
+    assert "0/0" not in text and "n/a" not in text
+    for group in areas:
+        if group.stats.commitments:
+            assert f"{group.stats.reported}/{group.stats.commitments}" in text
+    assert "Demo data" in text
+    assert "Immediate and persistent needs" in text  # the whole name, on its wrapped lines
+    assert "Pillar 2 ·" in text
+    assert not re.search(r"persistent nee(?!ds)", text)  # the old cut at 28 characters
+
+
+def test_pdf_chart_labels_are_wrapped_on_words():
+    from reports.pdf import LABEL_CHARS, chart_label
+
+    label = chart_label({"pillar": 2, "label": "Immediate and persistent needs"})
+    lines = label.split("\n")
+    assert " ".join(lines) == "Pillar 2 · Immediate and persistent needs"
+    assert all(len(line) <= LABEL_CHARS for line in lines) and len(lines) == 2
+    assert chart_label({"country": "GTM", "label": "Guatemala"}) == "Guatemala"
+
+
+def test_spanish_pdf_has_the_demo_notice_in_spanish(client, demo):
+    text = flat(pdf_text(client.get("/report.pdf", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="es")))
+    assert "Datos de demostración" in text
+    assert "Pilar 2 · Necesidades inmediatas" in text or "Pilar 2 ·" in text
+
+
+def test_printable_country_report_has_no_empty_focus_area(client, demo):
+    html = client.get(
+        "/report/", {"period": "2024", "country": "GTM"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    period = ReportingPeriod.objects.get(code="2024")
+    groups = progress.compute(["focus_area"], period, country="GTM").groups
+    assert any(not g.stats.commitments for g in groups)
+    assert "(0/0)" not in html and "0 of 0" not in html
+    for g in groups:
+        if g.stats.commitments:
+            assert f"({g.stats.reported}/{g.stats.commitments})" in html

@@ -1,0 +1,111 @@
+"""Issue 11: wording in both languages: labels built at import time follow each request's
+language, counts take the singular or plural, "Open" the verb is not "Open" the state."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from commitments import forms
+from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+from commitments.services import record_status
+
+
+def test_status_choices_are_translated_per_request_not_at_import():
+    # the module is loaded once, whatever language was active then
+    choices = dict(forms.StatusForm().fields["status"].choices)
+    with translation.override("en"):
+        assert str(choices["2"]) == "2 · Being implemented (40%)"
+        filters = dict(forms.CommitmentFilterForm().fields["status"].choices)
+        assert str(filters["5"]) == "5 · Completed"
+    with translation.override("es"):
+        assert str(choices["2"]) == "2 · En implementación (40%)"
+        assert str(dict(forms.MatrixRowForm().fields["status"].choices)["0"]) == "0 · No iniciado"
+
+
+@pytest.mark.parametrize(
+    "language, label",
+    [("en", "2 · Being implemented (40%)"), ("es", "2 · En implementación (40%)")],
+)
+def test_workspace_filter_shows_status_labels_in_the_readers_language(people, language, label):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["sofia"])
+    html = client.get(reverse("workspace-commitments")).content.decode()
+    assert f">{label}</option>" in html
+    other = "2 · En implementación (40%)" if language == "en" else "2 · Being implemented (40%)"
+    assert other not in html
+
+
+def test_period_button_is_the_verb_and_the_badge_the_state(people):
+    ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(people["sofia"])
+    html = client.get(reverse("periods")).content.decode()
+    assert "Abrir el período</button>" in html
+    assert '<span class="badge approved">Abierto</span>' in html
+    assert ">Abierto</button>" not in html
+
+
+@pytest.mark.parametrize(
+    "n, language, expected",
+    [
+        (1, "en", "1 update returned."),
+        (2, "en", "2 updates returned."),
+        (1, "es", "1 actualización devuelta."),
+        (2, "es", "2 actualizaciones devueltas."),
+    ],
+)
+def test_review_message_takes_singular_or_plural(people, n, language, expected):
+    period, _ = ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    ids = [
+        record_status(
+            commitment=Commitment.objects.get(code=code),
+            period=period,
+            status=2,
+            narrative="n",
+            user=people["hugo"],
+        ).pk
+        for code in ["HND-PRO-01", "HND-PRO-02"][:n]
+    ]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["sofia"])
+    response = client.post(
+        reverse("review-queue"),
+        {"update": ids, "action": "return", "comment": "Which budget line?"},
+        follow=True,
+    )
+    assert expected in response.content.decode()
+    assert StatusUpdate.objects.filter(review_state="returned").count() == n
+
+
+@pytest.mark.parametrize(
+    "n, language, expected",
+    [
+        (1, "es", "1 pendiente de revisión"),
+        (2, "es", "2 pendientes de revisión"),
+        (1, "en", "1 awaiting review"),
+    ],
+)
+def test_workspace_counts_take_singular_or_plural(people, n, language, expected):
+    period, _ = ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    for code in ["HND-PRO-01", "HND-PRO-02"][:n]:
+        record_status(
+            commitment=Commitment.objects.get(code=code),
+            period=period,
+            status=2,
+            narrative="n",
+            user=people["hugo"],
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["sofia"])
+    html = " ".join(client.get(reverse("workspace-commitments")).content.decode().split())
+    assert expected in html
