@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from commitments.services import seed_demo
 from commitments.spreadsheets import importer
+from commitments.spreadsheets.template import INSTRUCTIONS_SHEET
 
 NOTICE = {
     "en": "Demo data: the statuses shown are synthetic",
@@ -19,7 +20,8 @@ NOTICE = {
 
 def instructions(content: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(content))
-    sheet = book.worksheets[1]  # Instructions / Instrucciones
+    # the instructions sheet (after the data sheet, and the indicators sheet in the template)
+    (sheet,) = [book[name] for name in INSTRUCTIONS_SHEET.values() if name in book.sheetnames]
     return "\n".join(str(r[0] or "") for r in sheet.iter_rows(values_only=True))
 
 
