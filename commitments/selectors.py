@@ -11,9 +11,12 @@ functions below, in one of two shapes computed from that one definition:
   one row per commitment (or per commitment and period), computed once per query for all of
   them: ``DISTINCT ON`` on PostgreSQL, ``ROW_NUMBER()`` over a window on SQLite; what the
   progress engine, trend, movement and the write services read;
-* **a correlated subquery** (``newest_subquery``): the newest row's id for the commitment of
-  the outer row, for annotating a page of commitments (``Commitment.objects.with_status``),
-  where probing the index for 50 commitments beats computing the set for 100,000.
+* **a correlated subquery** (``newest_subquery``, ``newest_approved_in``): the newest row for
+  the commitment of the outer row, for annotating a page of commitments
+  (``Commitment.objects.with_status``), where probing the index for 50 commitments beats
+  computing the set for 100,000; and on SQLite for every commitment, which looks each one up
+  in the index faster than it ranks a million rows over a window (``reports.progress``,
+  measured in docs/benchmarks.md).
 
 ``tests/commitments/test_status_selectors.py`` checks the two shapes agree, ties included. The
 partial index ``status_update_approved_newest`` (approved rows by commitment, period, recording
@@ -142,6 +145,13 @@ def newest_subquery(
     else:
         updates = StatusUpdate.objects.counted().as_of(period)
     return updates.filter(commitment=OuterRef(outer)).order_by(*StatusUpdate.LATEST_FIRST)
+
+
+def newest_approved_in(period: ReportingPeriod, *, outer: str = "pk") -> QuerySet:
+    """The correlated form of ``newest_approved_per_period`` for one period: the newest approved
+    row *in* ``period`` for the commitment ``OuterRef(outer)``, newest first (slice ``[:1]``)."""
+    updates = StatusUpdate.objects.counted().filter(period=period, commitment=OuterRef(outer))
+    return updates.order_by(*_latest_first(["period_id"]))
 
 
 @dataclass

@@ -153,6 +153,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
         f"-c {name}={value}" for name, value in _pg.items()
     )
+# SQLite (development, `make run`): write-ahead logging, so that readers never wait for a
+# writer (a second browser tab during an upload). A larger page cache, memory-mapped reads and
+# in-memory sorts were measured too and left out: no faster at 100k commitments
+# (docs/benchmarks.md). An in-memory test database ignores it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: the public pages' figures (reports/cache.py, invalidated when any figure

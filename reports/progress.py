@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from commitments import selectors
 from commitments.models import (
@@ -437,17 +437,17 @@ def as_of_each_period_sql(
     (``selectors.newest_approved_per_period``, in the order of the index) is given
     its period's chronological rank r; the status as of ``periods[i]`` is the status of the row
     with the highest r among the periods that ended by then (``MAX(r × 8 + status)``, status
-    below 8), which is ``selectors.status_as_of``'s rule. (``%%``: the SQL runs with parameters.)"""
-    chronological = _chronological(periods)
-    rank = {p.pk: r for r, p in enumerate(chronological, start=1)}
-    # as of periods[i]: every period that ended no later (same end, later start included)
-    bound = [max(rank[q.pk] for q in chronological if q.end_date <= p.end_date) for p in periods]
+    below 8), which is ``selectors.status_as_of``'s rule. (``%%``: the SQL runs with parameters.)
+    On SQLite, the same rows from lookups instead (``_as_of_each_period_sqlite``)."""
+    chronological, rank, bound = _ranks(periods)
+    wanted = range(len(periods)) if columns is None else columns
+    if connection.vendor == "sqlite":
+        return _as_of_each_period_sqlite(periods, queryset, wanted, updated)
     newest = selectors.newest_approved_per_period(
         periods=chronological, commitments=queryset if filtered else None
     )
     n_sql, n_params = _sql(newest.values("commitment_id", "period_id", "status"))
     when = " ".join(f"WHEN {int(pk)} THEN {int(r)}" for pk, r in rank.items())
-    wanted = range(len(periods)) if columns is None else columns
     statuses = ", ".join(
         f"MAX(CASE WHEN x.r <= {int(bound[i])} THEN x.r * 8 + x.status END) %% 8 AS s{i}"
         for i in wanted
@@ -465,6 +465,52 @@ def as_of_each_period_sql(
     return sql, n_params
 
 
+def _ranks(periods: list[ReportingPeriod]) -> tuple[list[ReportingPeriod], dict[int, int], list]:
+    """The periods in chronological order, the rank (from 1) of each period's id in it, and for
+    each of ``periods`` the highest rank counted as of it: every period that ended no later
+    (one ending the same day with a later start included)."""
+    chronological = _chronological(periods)
+    rank = {p.pk: r for r, p in enumerate(chronological, start=1)}
+    bound = [max(rank[q.pk] for q in chronological if q.end_date <= p.end_date) for p in periods]
+    return chronological, rank, bound
+
+
+def _as_of_each_period_sqlite(periods, queryset, wanted, updated, keys=None) -> tuple[str, tuple]:
+    """``as_of_each_period_sql`` on SQLite, the same rows, from lookups: each of ``queryset``'s
+    commitments looks its newest approved row up in each period it needs
+    (``selectors.newest_approved_in``: one probe of the partial index per commitment and
+    period), in a subquery that ``LIMIT -1`` keeps SQLite from merging into the one around it
+    (which would repeat the lookups at each use of their result). The status as of
+    ``periods[i]`` is the first found, latest period first, among the periods up to its bound:
+    ``MAX(r × 8 + status)``'s rule. SQLite ranks a million rows over a window 2-4× slower than
+    it makes these lookups (docs/benchmarks.md).
+
+    With ``keys`` (a list of columns of Commitment, maybe empty), every commitment of
+    ``queryset``, reported or not, with those columns too: the timeline counts from it without
+    a join."""
+    chronological, rank, bound = _ranks(periods)
+    need = max([bound[i] for i in wanted] + [rank[periods[i].pk] for i in wanted if updated])
+    probes = {
+        f"p{r}": Subquery(selectors.newest_approved_in(p).values("status")[:1])
+        for r, p in enumerate(chronological[:need], start=1)
+    }
+    p_sql, p_params = _sql(queryset.values("id", *(keys or ())).annotate(**probes))
+    statuses = [
+        f"COALESCE({', '.join(f'x.p{r}' for r in range(bound[i], 0, -1))}, NULL) AS s{i}"
+        for i in wanted
+    ]
+    if updated:
+        statuses += [
+            f"CASE WHEN x.p{rank[periods[i].pk]} IS NULL THEN 0 ELSE 1 END AS u{i}" for i in wanted
+        ]
+    selected = ", ".join(["x.id AS commitment_id", *(f"x.{k}" for k in keys or ()), *statuses])
+    reported = (
+        "" if keys is not None else " WHERE " + " OR ".join(f"x.{p} IS NOT NULL" for p in probes)
+    )
+    sql = f"SELECT {selected} FROM ({p_sql} LIMIT -1) x{reported} LIMIT -1"
+    return sql, tuple(p_params)
+
+
 def _timeline_query(
     periods: list[ReportingPeriod], filters: dict, dims: tuple[str, ...]
 ) -> list[tuple]:
@@ -473,8 +519,6 @@ def _timeline_query(
     for each period the count updated in it."""
     queryset = _filtered_commitments(**filters)
     columns = [DIMENSIONS[d][3] for d in dims]
-    c_sql, c_params = _sql(queryset.values("id", *columns))
-    a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters), updated=True)
     counts = ["COUNT(*)"]
     for i in range(len(periods)):
         counts += [f"COUNT(CASE WHEN a.s{i} = {level} THEN 1 END)" for level in LEVELS]
@@ -486,13 +530,19 @@ def _timeline_query(
             f"COUNT(CASE WHEN {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
         ]
     counts += [f"COUNT(CASE WHEN a.u{i} = 1 THEN 1 END)" for i in range(len(periods))]
-    keys = ", ".join(f"c.{column}" for column in columns)
-    sql = (
-        f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)}"
-        f" FROM ({c_sql}) c LEFT JOIN ({a_sql}) a ON a.commitment_id = c.id"
-        + (f" GROUP BY {keys}" if keys else "")
+    if connection.vendor == "sqlite":  # every commitment with its columns, no join
+        every = range(len(periods))
+        a_sql, params = _as_of_each_period_sqlite(periods, queryset, every, True, keys=columns)
+        source, keys = f"({a_sql}) a", ", ".join(f"a.{column}" for column in columns)
+    else:
+        c_sql, c_params = _sql(queryset.values("id", *columns))
+        a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters), updated=True)
+        source = f"({c_sql}) c LEFT JOIN ({a_sql}) a ON a.commitment_id = c.id"
+        keys, params = ", ".join(f"c.{column}" for column in columns), c_params + a_params
+    sql = f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)} FROM {source}" + (
+        f" GROUP BY {keys}" if keys else ""
     )
-    return _run(sql, c_params + a_params)
+    return _run(sql, params)
 
 
 def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) -> Timeline:

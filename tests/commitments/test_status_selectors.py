@@ -85,3 +85,27 @@ def test_the_rules_by_hand(tricky):
     assert [c.code[-2:] for c in at_0] == ["03"]
     unreported = selectors.filter_by_status(Commitment.objects.all(), period("2024"), "none")
     assert [c.code[-2:] for c in unreported] == ["05"]
+
+
+def test_each_period_at_once_agrees_with_the_set_form(tricky):
+    """``progress.as_of_each_period_sql`` (a window on PostgreSQL, index lookups on SQLite)
+    gives, in one query, each commitment's status as of every period, as ``status_as_of`` does
+    one period at a time; ``updated`` is an approved row in that period itself."""
+    from django.db import connection
+
+    periods = [period(code) for code in ("2023", "2024-H1", "2024", "2024-H2")]
+    sql, params = progress.as_of_each_period_sql(
+        periods, Commitment.objects.order_by(), False, updated=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    # one row per commitment with an approved row (a, b, c, d), none for e
+    assert len(rows) == 4
+    for i, p in enumerate(periods):
+        expected = dict(selectors.status_as_of(p).values_list("commitment_id", "status"))
+        assert {pk: r[i] for pk, r in rows.items() if r[i] is not None} == expected, p.code
+        in_p = set(
+            StatusUpdate.objects.counted().filter(period=p).values_list("commitment_id", flat=True)
+        )
+        assert {pk for pk, r in rows.items() if r[len(periods) + i]} == in_p, p.code
