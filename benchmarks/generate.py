@@ -201,6 +201,8 @@ def insert(connection, rows: list[tuple]) -> None:
             writer.writerow([v.isoformat() if isinstance(v, datetime) else v for v in row])
         buffer.seek(0)
         with connection.cursor() as cur:
+            # the app's statement timeout (settings) is for requests, not a million-row load
+            cur.execute("SET statement_timeout = 0")
             cur.cursor.copy_expert(
                 f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
                 "FORCE_NOT_NULL (narrative, evidence_url, evidence_file, review_comment))",

@@ -107,7 +107,7 @@ class QuantificationViewSet(viewsets.ViewSet):
     serializer_class = QuantificationSerializer
 
     @extend_schema(responses={200: QuantificationSerializer(many=True)})
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         data = [selectors.quantification_dict(q) for q in Quantification.objects.all()]
         return Response(QuantificationSerializer(data, many=True).data)
 
@@ -118,7 +118,7 @@ class QuantificationViewSet(viewsets.ViewSet):
             404: OpenApiResponse(description="No quantification with this code."),
         },
     )
-    def retrieve(self, request, code=None):
+    def retrieve(self, request, code=None, *args, **kwargs):
         quantification = Quantification.objects.filter(code=code).first()
         if quantification is None:
             raise NotFound(_("No quantification with this code."))
@@ -159,7 +159,7 @@ class FundingLineViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.export_lines()
 
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = [selectors.line_dict(line) for line in page]
@@ -206,7 +206,7 @@ class FundingSummaryViewSet(viewsets.ViewSet):
             400: OpenApiResponse(description="Invalid parameter; messages by field."),
         },
     )
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

@@ -24,9 +24,9 @@ conditional count in that same query. One more query per grouping
 dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
 from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) finds every
 commitment's status as of every period in one pass over the approved rows in index order
-(``as_of_each_period_sql``), and ``numbers`` gives the dashboard its counts and timeline in that
-same query. The API, the pages and the exports all call these functions; none recomputes a
-percentage.
+(``as_of_each_period_sql``; on SQLite by one index lookup per commitment and period), and
+``numbers`` gives the dashboard its counts and timeline in that same query. The API, the pages
+and the exports all call these functions; none recomputes a percentage.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class PlanViewSet(viewsets.ViewSet):
 
     serializer_class = PlanSerializer
 
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         return Response(PlanSerializer(selectors.data_quality(), many=True).data)
 
 

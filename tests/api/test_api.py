@@ -282,3 +282,18 @@ def test_api_root_lists_progress_and_every_collection(api):
 def test_browsable_api_renders(client, plans):
     response = client.get("/api/v1/commitments/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"GTM-PRO-01" in response.content
+
+
+def test_every_route_answers_a_format_suffix_without_a_500(api, plans):
+    """The router also serves each route with a format suffix (``/quantifications.json``,
+    ``/quantifications/<code>.json/``): found by schemathesis, a view that did not take the
+    ``format`` argument answered 500. Every list and detail route, anonymous and secretariat."""
+    from mirps.urls import router
+
+    staff_user = secretariat()
+    for prefix, _viewset, _basename in router.registry:
+        for url in (f"/api/v1/{prefix}.json", f"/api/v1/{prefix}/x.json/"):
+            for user in (None, staff_user):
+                api.force_authenticate(user)
+                status = api.get(url).status_code
+                assert status in (200, 401, 403, 404, 405), (url, user, status)
