@@ -128,3 +128,19 @@ def test_query_count_does_not_grow_with_the_data(size, django_assert_num_queries
     # 1 aggregate only
     with django_assert_num_queries(1):
         progress.compute([], p)
+
+
+def test_the_kept_query_text_follows_the_period_dates_and_the_filters():
+    """tally keeps the text of its query by what it depends on (``_tally_sql``): a period whose
+    end moves, or other filters, get their own, never an earlier one's."""
+    gtm = CountryBuilder("GTM")
+    c = gtm.commitment("PRO", 1)
+    report(c, "2024-H2", 4)
+    h1 = period("2024-H1")
+    assert progress.compute(period=h1).total.reported == 0  # 2024-H2 ends after 30 June
+    assert progress._tally_sql((), h1, {}) is progress._tally_sql((), h1, {})  # kept
+    h1.end_date = h1.end_date.replace(year=2025)  # now it ends after 2024-H2
+    h1.save()
+    assert progress.compute(period=h1).total.reported == 1
+    assert progress.compute(period=h1, country="HND").total.commitments == 0
+    assert progress.compute(period=h1, country="GTM").total.commitments == 1
