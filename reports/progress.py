@@ -476,10 +476,12 @@ def as_of_each_period_sql(
             f", MAX(CASE WHEN x.r = {int(rank[periods[i].pk])} THEN 1 ELSE 0 END) AS u{i}"
             for i in wanted
         )
+    # OFFSET 0 keeps the planner from pulling the subquery up, which would compute the rank
+    # (a CASE over the periods) again inside each MAX: 1.3 s instead of 2.0 s at 100k
     sql = (
         f"SELECT x.commitment_id, {statuses} FROM ("
         f" SELECT n.commitment_id, n.status, CASE n.period_id {when} END AS r"
-        f" FROM ({n_sql}) n) x GROUP BY x.commitment_id"
+        f" FROM ({n_sql}) n OFFSET 0) x GROUP BY x.commitment_id"
     )
     return sql, n_params
 
