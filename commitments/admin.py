@@ -188,15 +188,7 @@ class ReportingPeriodAdmin(NoDeleteMixin, admin.ModelAdmin):
         "locked",
     ]
     form = PeriodForm
-    fields = [
-        "code",
-        "kind",
-        "start_date",
-        "end_date",
-        "submission_deadline",
-        "review_deadline",
-        "locked",
-    ]
+    fields = list_display  # the list shows every field the form edits
     readonly_fields = ["code", "kind"]
 
     def has_add_permission(self, request):

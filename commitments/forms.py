@@ -88,16 +88,32 @@ class MatrixRowForm(forms.Form):
 MatrixFormSet = forms.formset_factory(MatrixRowForm, extra=0, max_num=1000, validate_max=True)
 
 
-class CommitmentFilterForm(forms.Form):
-    """The filters of the workspace list (validated, so no ORM lookup passes through)."""
-
-    country = forms.ModelChoiceField(
+def country_filter() -> forms.ModelChoiceField:
+    """An optional country filter by ISO3 code ("All countries" when empty)."""
+    return forms.ModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="iso3",
         required=False,
         empty_label=_("All countries"),
     )
+
+
+def focus_area_filter() -> forms.ModelChoiceField:
+    """An optional focus-area filter by code ("All focus areas" when empty)."""
+    return forms.ModelChoiceField(
+        label=_("Focus area"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All focus areas"),
+    )
+
+
+class CommitmentFilterForm(forms.Form):
+    """The filters of the workspace list (validated, so no ORM lookup passes through)."""
+
+    country = country_filter()
     pillar = forms.ModelChoiceField(
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
@@ -105,13 +121,7 @@ class CommitmentFilterForm(forms.Form):
         required=False,
         empty_label=_("All pillars"),
     )
-    focus_area = forms.ModelChoiceField(
-        label=_("Focus area"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All focus areas"),
-    )
+    focus_area = focus_area_filter()
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -157,13 +167,7 @@ class CommitmentFilterForm(forms.Form):
 class ReviewFilterForm(forms.Form):
     """The review queue's filters (in the URL; validated, so no ORM lookup passes through)."""
 
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
-        required=False,
-        empty_label=_("All countries"),
-    )
+    country = country_filter()
     period = forms.ModelChoiceField(
         label=_("Period"),
         queryset=ReportingPeriod.objects.order_by("-end_date", "-start_date"),
@@ -171,13 +175,7 @@ class ReviewFilterForm(forms.Form):
         required=False,
         empty_label=_("All periods"),
     )
-    focus_area = forms.ModelChoiceField(
-        label=_("Focus area"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All focus areas"),
-    )
+    focus_area = focus_area_filter()
 
 
 class ReviewForm(forms.Form):
