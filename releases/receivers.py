@@ -1,0 +1,13 @@
+"""What the releases app does when other apps announce something."""
+
+from django.dispatch import receiver
+
+from mirps.signals import period_locked
+
+
+@receiver(period_locked, dispatch_uid="releases-publish-on-lock")
+def publish_locked_period(sender, period, **kwargs):
+    """A period was locked (after its transaction committed): publish its release."""
+    from releases.services import request_release
+
+    request_release(period)
