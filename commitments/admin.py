@@ -2,29 +2,37 @@
 figures invalidated); history and the audit trail are read only and never deleted here."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import (
-    ChangeEvent,
+from commitments.editions import lineage_codes
+from commitments.models import (
     Commitment,
     FocusArea,
     NationalPlan,
     Pillar,
-    ReportingPeriod,
-    Source,
     StatedCount,
-    StatusUpdate,
 )
-
-
-class NoDeleteMixin:
-    """Rows whose deletion would cascade to statuses or the audit trail: never deleted here."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from commitments.services import (
+    COMMITMENT_FIELDS,
+    COUNTRY_FIELDS,
+    FOCUS_AREA_FIELDS,
+    PILLAR_FIELDS,
+    PLAN_TEXT_MAX_LENGTH,
+    PLAN_TRANSLATION_FIELDS,
+    TEXT_ES_MAX_LENGTH,
+    edit_commitment,
+    edit_country,
+    edit_focus_area,
+    edit_pillar,
+    edit_plan_translation,
+    edit_stated_count,
+    edit_stated_total,
+)
+from countries.models import Country
+from mirps.admin import NoDeleteMixin
+from mirps.forms import too_long_message
+from mirps.vocabulary import Route
 
 
 @admin.register(Pillar)
@@ -39,54 +47,180 @@ class PillarAdmin(NoDeleteMixin, admin.ModelAdmin):
         return False  # the four pillars are the plans' own
 
     def save_model(self, request, obj, form, change):
-        services.edit_pillar(
+        edit_pillar(
             pillar=obj,
             user=request.user,
-            route=Source.ADMIN,
-            **{f: form.cleaned_data[f] for f in form.changed_data if f in services.PILLAR_FIELDS},
+            route=Route.ADMIN,
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in PILLAR_FIELDS},
         )
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_en", "name_es", "order"]
+class FocusAreaAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code_shown", "name_en", "name_es", "order"]
+    fields = ["code_shown", "name_en", "name_es", "order"]
+    readonly_fields = ["code_shown"]
+
+    def has_add_permission(self, request):
+        return False  # the five focus areas are the plans' own
+
+    @admin.display(description=FocusArea._meta.get_field("code").verbose_name, ordering="code")
+    def code_shown(self, obj):
+        return obj.code  # "EDU", not the label its choices give it
+
+    def save_model(self, request, obj, form, change):
+        edit_focus_area(
+            focus_area=obj,
+            user=request.user,
+            route=Route.ADMIN,
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in FOCUS_AREA_FIELDS},
+        )
+
+
+# The seven countries are the catalogue's reference data (load_plans loads them): their
+# names are edited here, through the catalogue's service, as the focus areas' are.
+@admin.register(Country)
+class CountryAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["iso3", "name_en", "name_es"]
+    search_fields = ["iso3", "name_en", "name_es"]
+    fields = ["iso3", "name_en", "name_es"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["iso3"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return False  # the MIRPS countries come from the fixtures (manage.py load_plans)
+
+    def save_model(self, request, obj, form, change):
+        edit_country(
+            country=obj,
+            user=request.user,
+            route=Route.ADMIN,
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in COUNTRY_FIELDS},
+        )
+
+
+class StatedCountForm(forms.ModelForm):
+    class Meta:
+        model = StatedCount
+        fields = ["focus_area", "stated"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["focus_area"]
+        # the five focus areas are edited on their own page, not from a plan's
+        for link in ("add", "change", "delete", "view"):
+            setattr(field.widget, f"can_{link}_related", False)
+        if self.instance.pk:  # a stated count belongs to its focus area: set it or remove it
+            field.disabled = True
 
 
 class StatedCountInline(admin.TabularInline):
     model = StatedCount
+    form = StatedCountForm
     extra = 0
 
 
+class LimitsForm(forms.ModelForm):
+    """A model form that says the services' length limits (``limits``: field → characters):
+    a longer text is refused here, with its count, and kept in the form."""
+
+    limits: dict[str, int] = {}
+
+    def clean(self):
+        data = super().clean()
+        for field, limit in self.limits.items():
+            value = (data.get(field) or "").strip()
+            if len(value) > limit:
+                self.add_error(field, too_long_message(len(value), limit))
+        return data
+
+
+class NationalPlanForm(LimitsForm):
+    limits = PLAN_TEXT_MAX_LENGTH
+
+    class Meta:
+        model = NationalPlan
+        fields = [*PLAN_TRANSLATION_FIELDS, "stated_total"]
+
+
+class CommitmentForm(LimitsForm):
+    limits = {"text_es": TEXT_ES_MAX_LENGTH}
+
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_FIELDS
+
+
 @admin.register(NationalPlan)
-class NationalPlanAdmin(admin.ModelAdmin):
-    list_display = ["country", "edition", "stated_total"]
+class NationalPlanAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """A plan as printed (country, edition, English title and summary: read only, from the
+    fixtures) with what the secretariat edits through the services: the Spanish working
+    translation, the stated total and the stated counts per focus area (each audited, and the
+    figures move)."""
+
+    list_display = ["country", "edition", "starts_on", "stated_total"]
     list_filter = ["edition"]
+    form = NationalPlanForm
     inlines = [StatedCountInline]
-    readonly_fields = ["translation_edited_at"]
+    fields = [
+        "country",
+        "edition",
+        "starts_on",
+        "title_en",
+        "title_es",
+        "summary_en",
+        "summary_es",
+        "stated_total",
+        "translation_edited_at",
+    ]
+    readonly_fields = [
+        "country",
+        "edition",
+        "starts_on",
+        "title_en",
+        "summary_en",
+        "translation_edited_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # the plans come from the fixtures (manage.py load_plans)
 
     def save_model(self, request, obj, form, change):
-        # The Spanish working translation goes through the service (audited, old and new
-        # text; load_plans then leaves it alone); the rest is saved as the admin does.
         translated = {
-            f: form.cleaned_data[f]
-            for f in form.changed_data
-            if f in services.PLAN_TRANSLATION_FIELDS
+            f: form.cleaned_data[f] for f in form.changed_data if f in PLAN_TRANSLATION_FIELDS
         }
-        if change and translated:
-            stored = NationalPlan.objects.get(pk=obj.pk)
-            for f in translated:
-                setattr(obj, f, getattr(stored, f))
-        super().save_model(request, obj, form, change)
-        if change and translated:
-            services.edit_plan_translation(
-                plan=obj, user=request.user, route=Source.ADMIN, **translated
+        if translated:
+            edit_plan_translation(plan=obj, user=request.user, route=Route.ADMIN, **translated)
+        if "stated_total" in form.changed_data:
+            edit_stated_total(
+                plan=obj,
+                stated_total=form.cleaned_data["stated_total"],
+                user=request.user,
+                route=Route.ADMIN,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        # The stated counts, each through the service (set, changed or removed).
+        formset.save(commit=False)
+        edits = [(row.focus_area, None) for row in formset.deleted_objects]
+        edits += [(row.focus_area, row.stated) for row in formset.new_objects]
+        edits += [(row.focus_area, row.stated) for row, _fields in formset.changed_objects]
+        for focus_area, stated in edits:
+            edit_stated_count(
+                plan=form.instance,
+                focus_area=focus_area,
+                stated=stated,
+                user=request.user,
+                route=Route.ADMIN,
             )
 
 
 @admin.register(Commitment)
 class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["code", "country", "focus_area", "pillar", "short_text"]
-    list_filter = ["country", "focus_area", "pillar"]
+    form = CommitmentForm
+    list_display = ["code", "country", "plan", "focus_area", "pillar", "short_text"]
+    list_filter = ["country", "plan__edition", "focus_area", "pillar"]
     search_fields = ["code", "text", "text_es"]
     list_select_related = ["country", "focus_area", "pillar"]
     # Code, plan and country come from the fixtures; the pillar is our classification and
@@ -98,6 +232,9 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
         "focus_area",
         "text",
         "order",
+        "original_language",
+        "responsible_institution",
+        "lineage",
         "translation_edited_at",
         "classification_edited_at",
     ]
@@ -107,8 +244,11 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
         "country",
         "focus_area",
         "order",
+        "original_language",
         "text",
         "text_es",
+        "responsible_institution",
+        "lineage",
         "pillar",
         "pillar_rationale",
         "pillar_rationale_es",
@@ -119,194 +259,39 @@ class CommitmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # commitments come from the plans (manage.py load_plans)
 
+    @admin.display(description=_("Lineage"))
+    def lineage(self, obj) -> str:
+        """What it replaces and what replaces it (issue 22), as loaded with its edition."""
+        codes = lineage_codes([obj.pk])[obj.pk]
+        return (
+            "; ".join(
+                part
+                for part in (
+                    _("replaces %(codes)s") % {"codes": ", ".join(codes["predecessors"])}
+                    if codes["predecessors"]
+                    else "",
+                    _("continued by %(codes)s") % {"codes": ", ".join(codes["successors"])}
+                    if codes["successors"]
+                    else "",
+                )
+                if part
+            )
+            or "—"
+        )
+
     def get_search_results(self, request, queryset, search_term):
         # the site's one search: both languages, any case and accents
         return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change):
         # Audited per field, and a re-classified pillar moves the figures.
-        services.edit_commitment(
+        edit_commitment(
             commitment=obj,
             user=request.user,
-            route=Source.ADMIN,
-            **{
-                f: form.cleaned_data[f]
-                for f in form.changed_data
-                if f in services.COMMITMENT_FIELDS
-            },
+            route=Route.ADMIN,
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in COMMITMENT_FIELDS},
         )
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def short_text(self, obj):
         return obj.text[:90] + ("…" if len(obj.text) > 90 else "")
-
-
-class PeriodForm(forms.ModelForm):
-    class Meta:
-        model = ReportingPeriod
-        fields = ["start_date", "end_date", "locked", "submission_deadline", "review_deadline"]
-
-    def clean(self):
-        data = super().clean()
-        start = data.get("start_date") or getattr(self.instance, "start_date", None)
-        if start is not None and not self.has_error("submission_deadline"):
-            try:  # the calendar's rules, against the start being saved
-                services.check_deadlines(
-                    start=start,
-                    submission=data.get("submission_deadline"),
-                    review=data.get("review_deadline"),
-                )
-            except ValidationError as refused:
-                for field, errors in refused.message_dict.items():
-                    self.add_error(field, errors)
-        if self.instance.pk and data.get("start_date") and data.get("end_date"):
-            stored = ReportingPeriod.objects.get(pk=self.instance.pk)
-            # the dates are checked with the deadlines being saved (checked above)
-            stored.submission_deadline = data.get("submission_deadline")
-            stored.review_deadline = data.get("review_deadline")
-            problems = services.period_edit_problems(
-                stored,
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                locked=data.get("locked", False),
-            )
-            for field, message in problems.items():
-                if field != "start_date" or not self.has_error("submission_deadline"):
-                    self.add_error(field, message)
-        return data
-
-
-@admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = [
-        "code",
-        "kind",
-        "start_date",
-        "end_date",
-        "submission_deadline",
-        "review_deadline",
-        "locked",
-    ]
-    form = PeriodForm
-    fields = list_display  # the list shows every field the form edits
-    readonly_fields = ["code", "kind"]
-
-    def has_add_permission(self, request):
-        return False  # opened on the workspace's Periods page (services.open_period)
-
-    def save_model(self, request, obj, form, change):
-        # Both through the services (audited, figures and reminders follow), all or nothing.
-        # The deadlines must fall on or after the start: they are set before the dates move
-        # unless they only fit the new start.
-        data = form.cleaned_data
-        stored = ReportingPeriod.objects.get(pk=obj.pk)
-
-        def dates():
-            services.edit_period(
-                period=stored,
-                user=request.user,
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                locked=data["locked"],
-                route=Source.ADMIN,
-            )
-
-        def deadlines():
-            if {"submission_deadline", "review_deadline"} & set(form.changed_data):
-                services.set_period_deadlines(
-                    period=stored,
-                    submission_deadline=data["submission_deadline"],
-                    review_deadline=data["review_deadline"],
-                    user=request.user,
-                    route=Source.ADMIN,
-                )
-
-        fits_stored_start = (
-            data["submission_deadline"] is None or data["submission_deadline"] >= stored.start_date
-        )
-        try:
-            with transaction.atomic():
-                for step in (deadlines, dates) if fits_stored_start else (dates, deadlines):
-                    step()
-        except ValidationError as exc:  # changed by someone else since the form was checked
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-
-
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
-    list_display = [
-        "commitment",
-        "period",
-        "status",
-        "review_state",
-        "source",
-        "created_by",
-        "created_at",
-    ]
-    list_filter = ["review_state", "source", "period", "status", "commitment__country"]
-    search_fields = ["commitment__code", "narrative"]
-    list_select_related = ["commitment", "period", "created_by"]
-    # History is append-only: rows are read here, never edited.
-    readonly_fields = [
-        "commitment",
-        "period",
-        "status",
-        "status_before",
-        "narrative",
-        "evidence_url",
-        "evidence_file",
-        "created_by",
-        "created_at",
-        "source",
-        "previous",
-        "review_state",
-        "reviewed_by",
-        "reviewed_at",
-        "review_comment",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # statuses are recorded in the workspace, by spreadsheet or the API
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
-    """The audit trail, read only: who changed what, when, by which route."""
-
-    list_display = [
-        "at",
-        "user",
-        "action",
-        "route",
-        "commitment",
-        "period",
-        "pillar",
-        "short_old",
-        "short_new",
-    ]
-    list_filter = ["action", "route", "period"]
-    search_fields = ["commitment__code", "user__username", "comment"]
-    list_select_related = ["user", "commitment", "period", "pillar"]
-
-    @admin.display(description=ChangeEvent._meta.get_field("old_value").verbose_name)
-    def short_old(self, obj):
-        return obj.old_value[:100]
-
-    @admin.display(description=ChangeEvent._meta.get_field("new_value").verbose_name)
-    def short_new(self, obj):
-        return obj.new_value[:100]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +7,7 @@ def register_sqlite_functions(sender, connection, **kwargs):
     """SQLite has no ``unaccent``: search (``CommitmentQuerySet.search``) calls ``mirps_fold``,
     our Python folding, on every SQLite connection."""
     if connection.vendor == "sqlite":
-        from .models import fold_words
+        from commitments.models import fold_words
 
         connection.connection.create_function("mirps_fold", 1, fold_words, deterministic=True)
 
@@ -17,11 +16,10 @@ class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
     verbose_name = _("Commitments")
+    # what the Secretariat group may do here (countries.roles.ensure_roles gathers them)
+    secretariat_permissions = ["change_commitment", "view_commitment"]
 
     def ready(self):
-        from .roles import ensure_roles
-
-        post_migrate.connect(ensure_roles, dispatch_uid="commitments.ensure_roles")
         connection_created.connect(
             register_sqlite_functions, dispatch_uid="commitments.sqlite_functions"
         )

@@ -1,98 +1,25 @@
-"""The commitments of the national action plans and their traffic-light statuses.
+"""The catalogue: the pillars and focus areas every plan shares, the national plans, their
+commitments, and the stated counts printed beside them.
 
 Domain rules live here, in the schema where they can (check and unique constraints) and in
-QuerySet methods for the reads every other part shares (``Commitment.objects.with_status``).
+QuerySet methods (``Commitment.objects.search``). Statuses are above the catalogue
+(``statuses``): nothing here knows of them.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
-from django.conf import settings
 from django.db import connections, models
-from django.db.models import Case, Expression, F, FilteredRelation, Func, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
+from django.db.models import Exists, Func, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 from mirps.i18n import active_language, localized
-
-
-class Status(models.IntegerChoices):
-    """The traffic-light scale of the 2017-2018 monitoring tool. Progress is value × 20 %."""
-
-    NOT_STARTED = 0, _("Not started")
-    STARTED = 1, _("Started and being implemented")
-    IMPLEMENTING_40 = 2, _("Being implemented (40%)")
-    IMPLEMENTING_60 = 3, _("Being implemented (60%)")
-    IMPLEMENTING_80 = 4, _("Being implemented (80%)")
-    COMPLETED = 5, _("Completed")
-
-    @property
-    def percent(self) -> int:
-        return int(self.value) * 20
-
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[int(self.value)]
-
-    @property
-    def colour_name(self) -> str:
-        return str(STATUS_COLOUR_NAMES[int(self.value)])
-
-
-# The colours of the 2017-2018 report, beside the scale so no template invents its own.
-STATUS_COLOURS = {
-    5: "#1b5e20",  # dark green
-    4: "#7cb342",  # light green
-    3: "#f57c00",  # orange
-    2: "#fdd835",  # yellow
-    1: "#fff3c4",  # cream
-    0: "#c62828",  # red
-}
-STATUS_COLOUR_NAMES = {
-    5: _("dark green"),
-    4: _("light green"),
-    3: _("orange"),
-    2: _("yellow"),
-    1: _("cream"),
-    0: _("red"),
-}
-NOT_REPORTED_LABEL = _("Not reported")
-NOT_REPORTED_COLOUR = "#e0e0e0"
-
-
-def status_legend() -> list[dict]:
-    """The traffic-light levels, highest first, with colour, number and label."""
-    levels = [
-        {
-            "key": str(int(s)),
-            "number": int(s),
-            "label": s.label,
-            # shown beside the label unless the label already says it ("… (60%)")
-            "percent": None if "%" in str(s.label) else int(s) * 20,
-            "colour": STATUS_COLOURS[int(s)],
-            "colour_name": STATUS_COLOUR_NAMES[int(s)],
-            "dark": int(s) in (5, 0),  # white text only where it has the contrast
-        }
-        for s in reversed(Status)
-    ]
-    levels.append(
-        {
-            "key": "not_reported",
-            "number": None,
-            "label": NOT_REPORTED_LABEL,
-            "percent": None,
-            "colour": NOT_REPORTED_COLOUR,
-            "colour_name": "",
-            "dark": False,
-        }
-    )
-    return levels
 
 
 @dataclass(frozen=True)
@@ -108,9 +35,14 @@ class LocalizedText:
 
     en: str
     es: str
+    # Which one is the original ("es": an edition written in Spanish, where ``en`` is our
+    # translation or empty); the 2021 plans are printed in English.
+    original: str = "en"
 
     @property
     def reader_reads_spanish(self) -> bool:
+        if not self.en:
+            return True
         return active_language() == "es" and bool(self.es)
 
     @property
@@ -123,12 +55,12 @@ class LocalizedText:
 
     @property
     def lead_is_translation(self) -> bool:
-        return self.reader_reads_spanish
+        return self.lead_language != self.original
 
     @property
     def other(self) -> str:
         """The text shown beside the lead ('' when there is no translation)."""
-        if not self.es:
+        if not self.es or not self.en:
             return ""
         return self.en if self.reader_reads_spanish else self.es
 
@@ -159,6 +91,10 @@ def fold_words(value: str | None) -> str:
     """``value`` folded, every word preceded by one space: what SQLite searches in."""
     return "".join(f" {w}" for w in re.findall(r"[^\W_]+", fold(value)))
 
+
+# The language a plan's text was written in (Commitment.original_language and every door that
+# loads an edition: one choice set, one enum in the API schema)
+ORIGINAL_LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 
 # The PostgreSQL text search configuration of CommitmentQuerySet.search (migration 0009).
 SEARCH_CONFIG = "mirps_unaccent"
@@ -229,11 +165,54 @@ class FocusArea(models.Model):
         return localized(self, "name")
 
 
-class NationalPlan(models.Model):
-    """A country's national action plan in one edition (e.g. the 2021 plans)."""
+def edition_first_day(edition: str) -> datetime.date:
+    """The day an edition loaded without a start date comes into force: 1 January of the first
+    year its name gives ("2021" → 2021-01-01, "2024-2026" → 2024-01-01; 2021 if none), the
+    rule migration 0014 gave the plans that existed before editions had a start."""
+    match = re.search(r"(19|20)[0-9]{2}", edition or "")
+    return datetime.date(int(match.group(0)) if match else 2021, 1, 1)
 
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="plans")
+
+class NationalPlanQuerySet(models.QuerySet):
+    """Editions of the national plans: a country has a sequence of them, each in force from its
+    ``starts_on`` until the next one of the same country starts."""
+
+    def in_force(self, on) -> NationalPlanQuerySet:
+        """For every country, the edition in force on the date ``on``: the one that started
+        latest on or before it (no row for a country none of whose editions has started). One
+        query, the same on PostgreSQL and SQLite."""
+        later = NationalPlan.objects.filter(
+            country=OuterRef("country"), starts_on__gt=OuterRef("starts_on"), starts_on__lte=on
+        )
+        return self.filter(starts_on__lte=on).exclude(Exists(later))
+
+    def previous_of(self, plan: NationalPlan) -> NationalPlan | None:
+        """The edition of ``plan``'s country in force the day before ``plan`` starts."""
+        return (
+            self.filter(country_id=plan.country_id, starts_on__lt=plan.starts_on)
+            .order_by("-starts_on")
+            .first()
+        )
+
+    def latest_of(self, country) -> NationalPlan | None:
+        """The newest edition of ``country`` (the one a new edition follows)."""
+        return self.filter(country=country).order_by("-starts_on").first()
+
+
+class NationalPlan(models.Model):
+    """A country's national action plan in one edition (e.g. the 2021 plans, Belize's
+    2024-2026 plan): in force from ``starts_on`` until the country's next edition starts. Its
+    commitments stay its own when a later edition comes: nothing of a closed edition is
+    rewritten (see ``CommitmentLink`` for how the next edition's commitments continue them)."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="plans", verbose_name=_("country")
+    )
     edition = models.CharField(_("edition"), max_length=20, help_text=_("e.g. 2021, 2024-2026"))
+    starts_on = models.DateField(
+        _("in force from"),
+        help_text=_("The first day of this edition; it ends when the next edition starts."),
+    )
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
@@ -247,12 +226,15 @@ class NationalPlan(models.Model):
         _("Spanish text edited by hand at"), null=True, blank=True
     )
 
+    objects = NationalPlanQuerySet.as_manager()
+
     class Meta:
-        ordering = ["country__name_en", "edition"]
+        ordering = ["country__name_en", "starts_on"]
         verbose_name = _("national plan")
         verbose_name_plural = _("national plans")
         constraints = [
-            models.UniqueConstraint(fields=["country", "edition"], name="plan_country_edition")
+            models.UniqueConstraint(fields=["country", "edition"], name="plan_country_edition"),
+            models.UniqueConstraint(fields=["country", "starts_on"], name="plan_country_starts"),
         ]
 
     def __str__(self) -> str:
@@ -279,8 +261,15 @@ class NationalPlan(models.Model):
 class StatedCount(models.Model):
     """The number of commitments a plan states for a focus area, as printed in the source."""
 
-    plan = models.ForeignKey(NationalPlan, on_delete=models.CASCADE, related_name="stated_counts")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT)
+    plan = models.ForeignKey(
+        NationalPlan,
+        on_delete=models.CASCADE,
+        related_name="stated_counts",
+        verbose_name=_("plan"),
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, verbose_name=_("focus area")
+    )
     stated = models.PositiveIntegerField(_("stated count"))
 
     class Meta:
@@ -296,61 +285,31 @@ class StatedCount(models.Model):
 
 
 class CommitmentQuerySet(models.QuerySet):
-    # The rule itself ("the newest approved row in the period or before") is stated once, in
-    # commitments/selectors.py; these annotations use its correlated form, one subquery per
-    # commitment for the newest row's id and a join on that id for its columns, which suits
-    # pages of commitments (the progress engine reads the set form instead).
+    """Reads of the catalogue (a commitment's status is read through ``statuses.selectors``:
+    ``with_status`` and its kin take a Commitment queryset)."""
 
-    def with_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
-        """Annotate each commitment with its status as of ``period`` (latest if None).
+    def in_force(self, on) -> CommitmentQuerySet:
+        """The commitments of the edition in force on the date ``on`` in each country
+        (``NationalPlan.objects.in_force``): what a period ending on ``on`` counts."""
+        return self.filter(plan__in=NationalPlan.objects.in_force(on))
 
-        Adds ``current_status`` (0-5 or None for not reported), ``current_period`` (code of the
-        period the status belongs to), ``current_narrative`` and ``current_source``: the
-        columns of one row, found once per commitment (``selectors.newest_subquery``) and
-        joined, so the whole list stays one query whatever its length.
-        """
-        from .selectors import newest_subquery
+    def not_in_force(self, on) -> CommitmentQuerySet:
+        """The others: commitments of an edition replaced by ``on`` or not started yet (what
+        recording refuses for a period ending on ``on``)."""
+        return self.exclude(plan__in=NationalPlan.objects.in_force(on))
 
-        newest = Subquery(newest_subquery(period).values("id")[:1])
-        return self.annotate(
-            shown_update=FilteredRelation("updates", condition=Q(updates__id=newest)),
-            current_status=F("shown_update__status"),
-            current_period=F("shown_update__period__code"),
-            current_narrative=F("shown_update__narrative"),
-            current_source=F("shown_update__source"),
+    def of_edition(self, edition: str) -> CommitmentQuerySet:
+        """The commitments of every country's edition named ``edition`` (e.g. "2021")."""
+        return self.filter(plan__edition=edition)
+
+    def closed(self) -> CommitmentQuerySet:
+        """Commitments of an edition that a later edition of their country replaced, which no
+        commitment of that later edition continues: they closed with their edition and keep
+        their last status."""
+        later = NationalPlan.objects.filter(
+            country=OuterRef("country"), starts_on__gt=OuterRef("plan__starts_on")
         )
-
-    def with_current_status(self, period: ReportingPeriod | None = None) -> CommitmentQuerySet:
-        """Only the status column of ``with_status`` (one subquery, no join)."""
-        from .selectors import newest_subquery
-
-        return self.annotate(current_status=Subquery(newest_subquery(period).values("status")[:1]))
-
-    def with_workspace_state(self, period: ReportingPeriod) -> CommitmentQuerySet:
-        """Annotate what the workspace needs for editing ``period`` (beside ``with_status``).
-
-        ``version``: id of the newest row for this commitment *in* ``period`` (any review state;
-        0 if none), which an edit form sends back so a concurrent change is detected;
-        ``latest_state``/``latest_status``/``latest_by``: that row's review state, status and
-        author; ``pending_status``: the status awaiting review in ``period``, if any (a
-        submission is always the newest row of its period: recording a new row supersedes it).
-        """
-        from .selectors import newest_subquery
-
-        newest = Subquery(newest_subquery(period, in_period=True).values("id")[:1])
-        return self.annotate(
-            edited_update=FilteredRelation("updates", condition=Q(updates__id=newest)),
-            version=Coalesce(F("edited_update__id"), 0),
-            latest_state=F("edited_update__review_state"),
-            latest_status=F("edited_update__status"),
-            latest_by=F("edited_update__created_by__username"),
-            pending_status=Case(
-                When(
-                    edited_update__review_state=ReviewState.SUBMITTED,
-                    then=F("edited_update__status"),
-                )
-            ),
-        )
+        return self.filter(Exists(later), successor_links__isnull=True)
 
     def search(self, q: str) -> CommitmentQuerySet:
         """The commitments whose code, printed text or Spanish text hold every word of ``q``,
@@ -394,13 +353,28 @@ class Commitment(models.Model):
 
     TEXT_ES_MAX_LENGTH = 2000
 
+    # unique across editions: a later edition's codes name it (BLZ24-PRO-01)
     code = models.CharField(_("code"), max_length=16, unique=True)
-    plan = models.ForeignKey(NationalPlan, on_delete=models.PROTECT, related_name="commitments")
+    plan = models.ForeignKey(
+        NationalPlan,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("plan"),
+    )
     # The country is the plan's; it is kept here too because every filter and grouping uses
     # it, and load_plans and the admin keep the two equal (checked by a test).
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="commitments")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="commitments")
-    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments")
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("country")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("focus area"),
+    )
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("pillar")
+    )
     pillar_rationale = models.CharField(_("why this pillar (English)"), max_length=300, blank=True)
     pillar_rationale_es = models.CharField(
         _("why this pillar (Spanish)"), max_length=300, blank=True
@@ -417,6 +391,30 @@ class Commitment(models.Model):
         _("pillar edited by hand at"), null=True, blank=True
     )
     order = models.PositiveIntegerField(_("order in the plan"), default=0)
+    # Which of the two texts is the plan's own: "en" (the 2021 plans, printed in English; the
+    # Spanish is our working translation) or "es" (an edition written in Spanish: ``text_es``
+    # is the original, ``text`` an English translation or empty).
+    original_language = models.CharField(
+        _("language of the original text"),
+        max_length=2,
+        choices=ORIGINAL_LANGUAGES,
+        default="en",
+    )
+    responsible_institution = models.CharField(
+        _("responsible institution"),
+        max_length=300,
+        blank=True,
+        help_text=_("The institution the plan names as responsible, where it names one."),
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        through="CommitmentLink",
+        through_fields=("successor", "predecessor"),
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
+        verbose_name=_("replaces"),
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -426,8 +424,8 @@ class Commitment(models.Model):
         verbose_name_plural = _("commitments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{3}-(PRO|JOB|SOC|EDU|HEA)-[0-9]{2,}$"),
-                name="commitment_code_format",
+                condition=Q(code__regex=r"^[A-Z]{3}[0-9]{0,4}-(PRO|JOB|SOC|EDU|HEA)-[0-9]{2,}$"),
+                name="commitment_code_format_editions",
             ),
         ]
         indexes = [
@@ -447,7 +445,7 @@ class Commitment(models.Model):
     @property
     def texts(self) -> LocalizedText:
         """The printed text and its Spanish working translation, the reader's language first."""
-        return LocalizedText(self.text, self.text_es)
+        return LocalizedText(self.text, self.text_es, self.original_language)
 
     @property
     def localized_rationale(self) -> str:
@@ -457,425 +455,73 @@ class Commitment(models.Model):
         return self.pillar_rationale or self.pillar_rationale_es
 
 
-class PeriodKind(models.TextChoices):
-    ANNUAL = "annual", _("Annual")
-    MIDYEAR = "midyear", _("Mid-year")
+class LineageKind(models.TextChoices):
+    """How a commitment of a new edition relates to the previous edition's (derived from the
+    links, never stored: ``lineage_kind``)."""
+
+    CONTINUED = "continued", _("Continued")
+    REWORDED = "reworded", _("Reworded")
+    SPLIT = "split", _("Split")
+    MERGED = "merged", _("Merged")
+    NEW = "new", _("New")
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
-    def chronological(self) -> ReportingPeriodQuerySet:
-        return self.order_by("end_date", "start_date")
+def lineage_kind(*, predecessors: int, siblings: int, same_text: bool | None = None) -> LineageKind:
+    """The kind of a successor with ``predecessors`` predecessors, whose (single) predecessor
+    has ``siblings`` successors in all: new (none), merged (several predecessors), split (its
+    predecessor has several successors), else continued, or reworded when its text changed."""
+    if predecessors == 0:
+        return LineageKind.NEW
+    if predecessors > 1:
+        return LineageKind.MERGED
+    if siblings > 1:
+        return LineageKind.SPLIT
+    return LineageKind.CONTINUED if same_text in (None, True) else LineageKind.REWORDED
 
 
-class ReportingPeriod(models.Model):
-    """A reporting period: ``2024`` (annual) or ``2024-H1`` (mid-year, since 2024)."""
-
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
-    locked = models.BooleanField(
-        _("locked"), default=False, help_text=_("A locked period refuses any change.")
-    )
-    # The reporting calendar, set by the secretariat when it opens the period (None: not set,
-    # and then nobody is reminded). Statuses recorded after the submission deadline are still
-    # accepted, and marked late.
-    submission_deadline = models.DateField(
-        _("submission deadline"),
-        null=True,
-        blank=True,
-        help_text=_("Last day for national teams to submit their statuses."),
-    )
-    review_deadline = models.DateField(
-        _("review deadline"),
-        null=True,
-        blank=True,
-        help_text=_("Optional: last day for the secretariat to review the submissions."),
-    )
-
-    objects = ReportingPeriodQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["end_date", "start_date"]
-        verbose_name = _("reporting period")
-        verbose_name_plural = _("reporting periods")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="period_end_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="annual", code__regex=r"^[0-9]{4}$")
-                | Q(kind="midyear", code__regex=r"^[0-9]{4}-H[12]$"),
-                name="period_code_matches_kind",
-            ),
-            models.CheckConstraint(
-                condition=Q(submission_deadline__isnull=True)
-                | Q(submission_deadline__gte=models.F("start_date")),
-                name="period_deadline_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(review_deadline__isnull=True)
-                | Q(
-                    submission_deadline__isnull=False,
-                    review_deadline__gte=models.F("submission_deadline"),
-                ),
-                name="period_review_after_submission_deadline",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.code
-
-    def days_left(self, today: date | None = None) -> int | None:
-        """Days from ``today`` to the submission deadline (0 on the day, negative after it;
-        None when no deadline is set)."""
-        if self.submission_deadline is None:
-            return None
-        return (self.submission_deadline - (today or timezone.localdate())).days
-
-    def is_late(self, when=None) -> bool:
-        """Whether a status recorded at ``when`` (a datetime; now if None) is late: on a day
-        after the submission deadline."""
-        if self.submission_deadline is None:
-            return False
-        return timezone.localdate(when) > self.submission_deadline
+class CommitmentLinkQuerySet(models.QuerySet):
+    def one_to_one(self) -> CommitmentLinkQuerySet:
+        """The links of a commitment continued or reworded (``LineageKind.CONTINUED`` or
+        ``REWORDED``): its predecessor has no other successor and it has no other
+        predecessor. Only these carry a status from one edition to the next (a split or merged
+        successor starts as not reported): ``statuses.as_of.carry_chain_sql`` and
+        ``statuses.selectors.carried_as_of`` read them."""
+        others = CommitmentLink.objects.exclude(pk=OuterRef("pk"))
+        return self.exclude(Exists(others.filter(predecessor=OuterRef("predecessor")))).exclude(
+            Exists(others.filter(successor=OuterRef("successor")))
+        )
 
 
-class Source(models.TextChoices):
-    WEB = "web", _("Web")
-    SPREADSHEET = "spreadsheet", _("Spreadsheet")
-    API = "api", _("API")
-    ADMIN = "admin", _("Admin")
-    DEMO = "demo", _("Demo (synthetic)")
+class CommitmentLink(models.Model):
+    """One thread of a commitment's history across editions: ``successor`` (of a new edition)
+    continues ``predecessor`` (of the previous edition of the same country). One link: continued
+    or reworded; one predecessor with several: split; several predecessors of one: merged."""
 
-
-class ReviewState(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted, awaiting review")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class Literal(Expression):
-    """A constant text written into the SQL itself, not bound as a parameter.
-
-    For a condition that a partial index states: SQLite skips re-reading the table row to check
-    a query's ``review_state = 'approved'`` only when the query writes it as the index does,
-    literally (with ``review_state = ?`` it reads every row's ``review_state`` from the table:
-    1.7x the time of the progress query at 20k commitments, docs/benchmarks.md). PostgreSQL
-    receives literals from psycopg2 either way. Only plain words are accepted.
-    """
-
-    def __init__(self, value: str):
-        if not re.fullmatch(r"[a-z_]+", value):
-            raise ValueError(f"not a plain word: {value!r}")
-        super().__init__(output_field=models.CharField())
-        self.value = value
-
-    def as_sql(self, compiler, connection):
-        return f"'{self.value}'", []
-
-    def __repr__(self) -> str:
-        return f"Literal({self.value!r})"
-
-
-# the condition of the partial index ``status_update_approved_newest``, as that index writes it
-APPROVED = Q(review_state=Literal(ReviewState.APPROVED.value))
-
-
-class StatusUpdateQuerySet(models.QuerySet):
-    def counted(self) -> StatusUpdateQuerySet:
-        """The updates that count in public figures: approved ones only (in the words of the
-        partial index ``status_update_approved_newest``, so SQLite reads it alone)."""
-        return self.filter(APPROVED)
-
-    def as_of(self, period: ReportingPeriod | None) -> StatusUpdateQuerySet:
-        """Updates reported in ``period`` or in any period that ended no later than it."""
-        if period is None:
-            return self
-        return self.filter(period__end_date__lte=period.end_date)
-
-    def pending(self) -> StatusUpdateQuerySet:
-        return self.filter(review_state=ReviewState.SUBMITTED)
-
-    def visible_to(self, user) -> StatusUpdateQuerySet:
-        """The rows ``user`` may read: all of them for the secretariat; for a national team
-        member, every row of their own countries and the approved rows of the others (exactly
-        what the public reads there); approved rows for anyone else."""
-        from .permissions import is_secretariat, member_country_ids
-
-        if is_secretariat(user):
-            return self
-        own = member_country_ids(user)
-        if not own:
-            return self.counted()
-        return self.filter(Q(review_state=ReviewState.APPROVED) | Q(commitment__country_id__in=own))
-
-
-class StatusUpdate(models.Model):
-    """A traffic-light status reported for one commitment in one period.
-
-    Rows are never overwritten: a new report is a new row, and "the status as of P" is the
-    latest *approved* row in P or before (by period end, then by when it was recorded).
-    Secretariat staff's rows are approved as they are saved; national teams' rows are
-    submitted and count only once the secretariat approves them.
-    """
-
-    LATEST_FIRST = ("-period__end_date", "-period__start_date", "-created_at", "-id")
-    # A narrative is a paragraph or a page, never a document: the evidence goes in a file.
-    NARRATIVE_MAX_LENGTH = 5000
-    REVIEW_COMMENT_MAX_LENGTH = 2000
-
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
-    narrative = models.TextField(_("narrative"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
-    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
-    evidence_file = models.FileField(_("evidence file"), blank=True, upload_to="evidence/%Y/%m/")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="status_updates",
-        verbose_name=_("recorded by"),
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
-    # The row of the same commitment and period this one replaced (what its author saw).
-    previous = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("replaces"),
-    )
-    # The status shown for this commitment as of this period when this row was recorded
-    # (approved figures; None: not reported): the "old" of "old → new".
-    status_before = models.PositiveSmallIntegerField(
-        _("status before"), null=True, blank=True, choices=Status.choices
-    )
-    review_state = models.CharField(
-        _("review state"),
-        max_length=12,
-        choices=ReviewState.choices,
-        default=ReviewState.APPROVED,
-        db_index=True,
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(
-        _("review comment"), blank=True, max_length=REVIEW_COMMENT_MAX_LENGTH
-    )
-    # Recorded after the period's submission deadline (set by record_many; accepted anyway).
-    late = models.BooleanField(_("late"), default=False)
-
-    objects = StatusUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["commitment", "period__end_date", "created_at", "id"]
-        verbose_name = _("status update")
-        verbose_name_plural = _("status updates")
-        permissions = [("review_statusupdate", _("Can review submitted statuses"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__gte=0, status__lte=5), name="status_update_status_0_to_5"
-            ),
-            models.CheckConstraint(
-                condition=Q(source__in=Source.values), name="status_update_known_source"
-            ),
-            models.CheckConstraint(
-                condition=Q(review_state__in=ReviewState.values),
-                name="status_update_known_review_state",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["commitment", "period"]),
-            # What "the status as of a period" reads (commitments/selectors.py): approved rows
-            # only, in the order the newest is chosen within a period, with the status, so the
-            # database answers from the index without visiting the table.
-            models.Index(
-                fields=["commitment", "period", "-created_at", "-id", "status"],
-                condition=Q(review_state="approved"),
-                name="status_update_approved_newest",
-            ),
-            # Whether any synthetic demo row exists (the banner), answered from the index.
-            models.Index(fields=["id"], condition=Q(source="demo"), name="status_update_demo_rows"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.commitment.code} {self.period.code}: {self.status}"
-
-    @property
-    def counts(self) -> bool:
-        return self.review_state == ReviewState.APPROVED
-
-
-class ChangeEvent(models.Model):
-    """The audit trail of what happens to existing rows: a submission superseded, approved or
-    returned, a period opened, locked, unlocked or edited, a pillar or a commitment's
-    classification edited; with who, when, old and new value, route.
-
-    A recorded status needs no event: its StatusUpdate row is never changed in what it says
-    (who, when, status before and after, route). Written by the service functions in the same
-    transaction as the change itself.
-    """
-
-    class Action(models.TextChoices):
-        RECORDED = "recorded", _("Status recorded")
-        SUBMITTED = "submitted", _("Status submitted for review")
-        APPROVED = "approved", _("Status approved")
-        RETURNED = "returned", _("Status returned")
-        SUPERSEDED = "superseded", _("Submission superseded")
-        PERIOD_OPENED = "period_opened", _("Period opened")
-        PERIOD_LOCKED = "period_locked", _("Period locked")
-        PERIOD_UNLOCKED = "period_unlocked", _("Period unlocked")
-        PERIOD_EDITED = "period_edited", _("Period dates changed")
-        PILLAR_EDITED = "pillar_edited", _("Pillar edited")
-        COMMITMENT_EDITED = "commitment_edited", _("Commitment edited")
-        PERIOD_DEADLINES = "period_deadlines", _("Period deadlines set")
-        PLAN_EDITED = "plan_edited", _("Plan's Spanish text edited")
-
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    route = models.CharField(_("route"), max_length=12, choices=Source.choices)
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
-    period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
-    status_update = models.ForeignKey(
-        StatusUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
-    pillar = models.ForeignKey(
-        Pillar, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
-    plan = models.ForeignKey(
-        NationalPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
-    # Text, not a short string: a pillar's description or a classification's reason is kept
-    # whole, so the trail says exactly what changed.
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("change")
-        verbose_name_plural = _("changes")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.old_value} → {self.new_value}"
-
-
-class SpreadsheetUpload(models.Model):
-    """A monitoring matrix uploaded by a person: the file, its preview and what came of it.
-
-    The file is kept (it can be downloaded again from the upload history, and read again when
-    the person corrects which column is which) and so is the log: who, when, counts, how it was
-    applied and the outcome. Nothing is written to statuses until the person applies the
-    preview, and then all of it or nothing, unless they chose to apply the valid rows and skip
-    the listed ones (``mode``, ``skipped``). Messages are kept as codes with parameters
-    (``outcome_code``, and inside ``preview``) so everyone reads them in their own language.
-    """
-
-    class State(models.TextChoices):
-        PREVIEWED = "previewed", _("Previewed, not applied")
-        APPLIED = "applied", _("Applied")
-        CANCELLED = "cancelled", _("Cancelled")
-        REJECTED = "rejected", _("Rejected: not a readable spreadsheet")
-        FAILED = "failed", _("Failed: nothing was written")
-
-    class Mode(models.TextChoices):
-        ALL = "all", _("All rows")
-        VALID_ROWS = "valid_rows", _("Valid rows only, listed rows skipped")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
-    file = models.FileField(_("file"), upload_to="uploads/%Y/%m/", blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size in bytes"), default=0)
-    period = models.ForeignKey(
-        ReportingPeriod,
+    predecessor = models.ForeignKey(
+        Commitment,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("period"),
+        related_name="successor_links",
+        verbose_name=_("predecessor"),
     )
-    source = models.CharField(
-        _("route"), max_length=12, choices=Source.choices, default=Source.SPREADSHEET
+    successor = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+        verbose_name=_("successor"),
     )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices)
-    preview = models.JSONField(_("preview"), default=dict, blank=True)
-    columns = models.JSONField(
-        _("columns chosen"),
-        default=dict,
-        blank=True,
-        help_text=_("The person's corrections of which column is which, per sheet."),
-    )
-    changed = models.PositiveIntegerField(_("changes"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    problems = models.PositiveIntegerField(_("problems"), default=0)
-    applied = models.PositiveIntegerField(_("applied"), default=0)
-    indicators_applied = models.PositiveIntegerField(_("indicator values applied"), default=0)
-    mode = models.CharField(_("applied as"), max_length=10, choices=Mode.choices, blank=True)
-    skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
-    outcome = models.TextField(_("outcome"), blank=True)
-    outcome_code = models.CharField(_("outcome code"), max_length=40, blank=True)
-    outcome_params = models.JSONField(_("outcome parameters"), default=dict, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = CommitmentLinkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("spreadsheet upload")
-        verbose_name_plural = _("spreadsheet uploads")
+        ordering = ["successor__code", "predecessor__code"]
+        verbose_name = _("commitment lineage")
+        verbose_name_plural = _("commitment lineage")
         constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="lineage_once"),
             models.CheckConstraint(
-                condition=Q(state__in=["previewed", "applied", "cancelled", "rejected", "failed"]),
-                name="upload_known_state",
-            ),
-            models.CheckConstraint(
-                condition=Q(mode__in=["", "all", "valid_rows"]), name="upload_known_mode"
+                condition=~Q(predecessor=models.F("successor")), name="lineage_not_itself"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_state_display()})"
-
-    def set_outcome(self, code: str, **params) -> None:
-        """Record what came of the upload as a code (empty: nothing yet) with parameters; the
-        text kept beside it is for searching, the page renders the code in its language."""
-        from .spreadsheets.messages import render
-
-        self.outcome_code, self.outcome_params = code, params
-        self.outcome = render(code, params) if code else ""
-
-    def outcome_message(self) -> str:
-        """What came of the upload, in the active language."""
-        from .spreadsheets.messages import render
-
-        return render(self.outcome_code, self.outcome_params) if self.outcome_code else self.outcome
+        return f"{self.predecessor_id} → {self.successor_id}"

@@ -10,6 +10,7 @@ suggestion, so a person reviews it. Pure Python: ``fixtures/build_fixtures.py`` 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # Pillar rules, tried in order; the first whose pattern matches the text decides.
 # Each rule is (pillar, name, regex). The default per focus area applies when none matches.
@@ -79,21 +80,32 @@ PILLAR_RULES: list[tuple[int, str, str]] = [
 DEFAULT_PILLAR = {"PRO": 1, "JOB": 4, "EDU": 4, "HEA": 2, "SOC": 2}
 
 
-def classify(text: str, area: str) -> tuple[int, str]:
+class Classification(NamedTuple):
+    pillar: int
+    rule: str  # which rule and words decided, or the focus area's default
+
+
+class PillarSuggestion(NamedTuple):
+    pillar: int
+    reason_en: str
+    reason_es: str
+
+
+def classify(text: str, area: str) -> Classification:
     """The pillar the first matching rule gives, and which rule and words decided."""
     lowered = text.lower()
     for pillar, name, pattern in PILLAR_RULES:
         match = re.search(pattern, lowered)
         if match:
-            return pillar, f'rule "{name}" (matched "{match.group(0)}")'
-    return DEFAULT_PILLAR[area], f"default for focus area {area}"
+            return Classification(pillar, f'rule "{name}" (matched "{match.group(0)}")')
+    return Classification(DEFAULT_PILLAR[area], f"default for focus area {area}")
 
 
-def suggest_pillar(text: str, focus_area: str) -> tuple[int, str, str]:
-    """(pillar, reason in English, reason in Spanish) suggested by the keyword rules, marked as
-    a suggestion to review by reading."""
+def suggest_pillar(text: str, focus_area: str) -> PillarSuggestion:
+    """The pillar suggested by the keyword rules, with its reason in English and Spanish,
+    marked as a suggestion to review by reading."""
     pillar, rule = classify(text, focus_area)
-    return (
+    return PillarSuggestion(
         pillar,
         f"Suggested by keyword, to be reviewed by reading: {rule}.",
         f"Sugerido por palabras clave, pendiente de revisión por lectura: {rule}.",

@@ -25,133 +25,15 @@ time and id, with the status) serves both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
 from dataclasses import dataclass
 
-from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
-from .models import (
-    Commitment,
-    FocusArea,
-    NationalPlan,
-    ReportingPeriod,
-    ReviewState,
-    StatedCount,
-    StatusUpdate,
-)
+from commitments.models import Commitment, FocusArea, NationalPlan, StatedCount
 
 # --- The status as of a period: the one definition ----------------------------------------
-
-
-def _latest_first(per: list[str]) -> list[str]:
-    """``StatusUpdate.LATEST_FIRST`` within groups of ``per``: inside one period its end and
-    start are the same for every row, so ordering by them would only add a join."""
-    within_period = "period_id" in per
-    return [
-        name
-        for name in StatusUpdate.LATEST_FIRST
-        if not (within_period and name.lstrip("-").startswith("period__"))
-    ]
-
-
-def _restrict(updates: QuerySet, commitments) -> QuerySet:
-    """``updates`` of ``commitments`` only (a Commitment queryset, or ids / instances)."""
-    if commitments is None:
-        return updates
-    if isinstance(commitments, QuerySet):
-        return updates.filter(commitment__in=commitments.order_by().values("pk"))
-    ids = [getattr(c, "pk", c) for c in commitments]
-    return updates.filter(commitment_id__in=ids)
-
-
-def newest(updates: QuerySet, per: Iterable[str] = ("commitment_id",)) -> QuerySet:
-    """The newest of ``updates`` (by ``StatusUpdate.LATEST_FIRST``) for each value of ``per``.
-
-    A StatusUpdate queryset with one row per group, computed in one pass: ``DISTINCT ON (per)``
-    on PostgreSQL; ``ROW_NUMBER() OVER (PARTITION BY per ...) = 1`` elsewhere (SQLite), which
-    Django wraps in a subquery. Filter ``updates`` before, not after: a later ``filter()``
-    would choose among the matching rows; ``values()`` picks columns of the chosen rows.
-    """
-    per = list(per)
-    order = _latest_first(per)
-    if connections[updates.db].vendor == "postgresql":
-        return updates.order_by(*per, *order).distinct(*per)
-    by = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order]
-    ranked = updates.annotate(
-        _newest=Window(RowNumber(), partition_by=[F(p) for p in per], order_by=by)
-    )
-    return ranked.filter(_newest=1).order_by()
-
-
-def status_as_of(period: ReportingPeriod | None, *, commitments=None) -> QuerySet:
-    """Each commitment's status as of ``period`` (latest if None): its newest approved row in
-    ``period`` or before. One StatusUpdate per commitment that has one; ``commitments`` (a
-    queryset or ids) limits the work to those."""
-    return newest(_restrict(StatusUpdate.objects.counted().as_of(period), commitments))
-
-
-def newest_in_period(period: ReportingPeriod, *, commitments=None) -> QuerySet:
-    """Each commitment's newest row *in* ``period``, whatever its review state: the row a new
-    status replaces (its id is the version an editor saw). One StatusUpdate per commitment."""
-    return newest(_restrict(StatusUpdate.objects.filter(period=period), commitments))
-
-
-def newest_approved_per_period(*, periods=None, commitments=None) -> QuerySet:
-    """Each commitment's newest approved row in each period (one per commitment and period
-    that has one), in index order. The status as of a period P is the one of these rows in the
-    latest period (by end, then start) that ended by P's end: ``reports.progress`` takes it for
-    every period at once (``as_of_each_period_sql``). ``periods`` limits the periods read."""
-    updates = _restrict(StatusUpdate.objects.counted(), commitments)
-    if periods is not None:
-        updates = updates.filter(period_id__in=[p.pk for p in periods])
-    return newest(updates, per=("commitment_id", "period_id"))
-
-
-def filter_by_status(commitments: QuerySet, period: ReportingPeriod | None, status) -> QuerySet:
-    """``commitments`` whose status as of ``period`` is ``status``: a level (0-5, as a number or
-    text), ``"reported"`` (any level) or ``"not_reported"``/``"none"`` (none); ``None`` or ``""``
-    keeps them all. The statuses are computed once, as a set, for these commitments only (on
-    SQLite, looked up one by one)."""
-    if status in (None, ""):
-        return commitments
-    if connections[commitments.db].vendor == "sqlite":
-        # SQLite looks each commitment's newest row up faster than it ranks every row
-        statused = commitments.with_current_status(period)
-        if status in ("not_reported", "none"):
-            return statused.filter(current_status__isnull=True)
-        if status == "reported":
-            return statused.filter(current_status__isnull=False)
-        return statused.filter(current_status=int(status))
-    chosen = status_as_of(period, commitments=commitments)
-    if status in ("not_reported", "none"):
-        return commitments.exclude(pk__in=chosen.values("commitment_id"))
-    if status == "reported":
-        return commitments.filter(pk__in=chosen.values("commitment_id"))
-    # the chosen rows at that level (filtering the set itself would choose among those rows)
-    at_level = StatusUpdate.objects.filter(pk__in=chosen.values("id"), status=int(status))
-    return commitments.filter(pk__in=at_level.values("commitment_id"))
-
-
-def newest_subquery(
-    period: ReportingPeriod | None, *, in_period: bool = False, outer: str = "pk"
-) -> QuerySet:
-    """The correlated form, for annotations: the newest row for the commitment ``OuterRef(outer)``,
-    ordered newest first (slice ``[:1]``). Approved rows as of ``period``, or with
-    ``in_period`` every row in ``period`` whatever its review state."""
-    if in_period:
-        updates = StatusUpdate.objects.filter(period=period)
-    else:
-        updates = StatusUpdate.objects.counted().as_of(period)
-    return updates.filter(commitment=OuterRef(outer)).order_by(*StatusUpdate.LATEST_FIRST)
-
-
-def newest_approved_in(period: ReportingPeriod, *, outer: str = "pk") -> QuerySet:
-    """The correlated form of ``newest_approved_per_period`` for one period: the newest approved
-    row *in* ``period`` for the commitment ``OuterRef(outer)``, newest first (slice ``[:1]``)."""
-    updates = StatusUpdate.objects.counted().filter(period=period, commitment=OuterRef(outer))
-    return updates.order_by(*_latest_first(["period_id"]))
 
 
 @dataclass
@@ -171,6 +53,10 @@ class PlanQuality:
     stated_total: int | None
     loaded_total: int
     by_focus_area: list[AreaCount]
+    # the edition's span: the day before the country's next edition starts (None: in force
+    # until another is loaded), and whether it is the one in force today
+    ends_on: datetime.date | None = None
+    in_force: bool = False
 
     @property
     def matches(self) -> bool:
@@ -197,6 +83,7 @@ def data_quality(plans=None) -> list[PlanQuality]:
     for row in rows:
         loaded[(row["plan_id"], row["focus_area__code"])] = row["n"]
     codes = [code for code, _label in FocusArea._meta.get_field("code").choices]
+    spans = edition_spans(plans)
     result = []
     for plan in plans:
         stated = {s.focus_area.code: s.stated for s in plan.stated_counts.all()}
@@ -211,142 +98,129 @@ def data_quality(plans=None) -> list[PlanQuality]:
                 stated_total=plan.stated_total,
                 loaded_total=sum(a.loaded for a in areas),
                 by_focus_area=areas,
+                ends_on=spans[plan.pk][0],
+                in_force=spans[plan.pk][1],
             )
         )
     return result
 
 
-def latest_period_with_data() -> ReportingPeriod | None:
-    """The most recent period in which any status was reported (the pages' default)."""
-    # EXISTS per period (an index probe each), not a join with every status row
-    has_rows = Exists(StatusUpdate.objects.filter(period=OuterRef("pk")))
-    return ReportingPeriod.objects.filter(has_rows).order_by("-end_date", "-start_date").first()
+def edition_spans(plans, today: datetime.date | None = None) -> dict:
+    """For each plan of ``plans`` (a list holding every edition of its countries): the last
+    day it is in force (the day before its country's next edition starts; None for the
+    newest) and whether it is in force ``today``. No query."""
+    today = today or timezone.localdate()
+    by_country: dict[int, list] = {}
+    for plan in plans:
+        by_country.setdefault(plan.country_id, []).append(plan)
+    spans = {}
+    for editions in by_country.values():
+        editions.sort(key=lambda p: p.starts_on)
+        for plan, following in zip(editions, [*editions[1:], None], strict=True):
+            ends = following.starts_on - datetime.timedelta(days=1) if following else None
+            spans[plan.pk] = (ends, plan.starts_on <= today and (ends is None or today <= ends))
+    return spans
 
 
-def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):
-    """Commitments for the workspace list, filtered and sorted, with their approved status as of
-    ``period`` (latest if None) and ``has_pending``/``has_returned`` flags (in ``period``, or in
-    any period when None) where ``user`` may see them (``StatusUpdate.objects.visible_to``).
-    One query for the page, plus one for the counts (``list_counts``)."""
-    updates = StatusUpdate.objects.visible_to(user).filter(commitment=OuterRef("pk"))
-    if period is not None:
-        updates = updates.filter(period=period)
-    queryset = (
-        Commitment.objects.select_related("country", "focus_area", "pillar")
-        .with_status(period)
-        .annotate(
-            has_pending=Exists(updates.filter(review_state=ReviewState.SUBMITTED)),
-            has_returned=Exists(updates.filter(review_state=ReviewState.RETURNED)),
-        )
+# --- Plan editions by period (issue 22) ---------------------------------------------------
+
+
+def editions_by_period(periods, plans=None) -> dict[str, dict[int, NationalPlan]]:
+    """For each period (by code), the edition in force in each country at the period's end
+    (``NationalPlan.objects.in_force(period.end_date)``, for many periods at once): what the
+    period counts. One query (the plans with their countries), none when ``plans`` is given."""
+    plans = list(
+        NationalPlan.objects.select_related("country").order_by("starts_on")
+        if plans is None
+        else sorted(plans, key=lambda p: p.starts_on)
     )
-    if filters.get("country"):
-        queryset = queryset.filter(country=filters["country"])
-    if filters.get("pillar"):
-        queryset = queryset.filter(pillar=filters["pillar"])
-    if filters.get("focus_area"):
-        queryset = queryset.filter(focus_area=filters["focus_area"])
-    status = filters.get("status")
-    if status == "none":
-        queryset = queryset.filter(current_status__isnull=True)
-    elif status not in (None, ""):
-        queryset = queryset.filter(current_status=int(status))
-    if filters.get("review") == "pending":
-        queryset = queryset.filter(has_pending=True)
-    elif filters.get("review") == ReviewState.RETURNED:
-        queryset = queryset.filter(has_returned=True)
-    queryset = queryset.search(filters.get("q", ""))
-    order = {
-        "country": ["country__iso3", "order"],
-        "pillar": ["pillar__number", "country__iso3", "order"],
-        "status": [F("current_status").asc(nulls_first=True), "country__iso3", "order"],
-        "-status": [F("current_status").desc(nulls_last=True), "country__iso3", "order"],
-    }.get(filters.get("sort") or "", ["country__iso3", "focus_area__order", "order"])
-    return queryset.order_by(*order)
-
-
-def list_counts(queryset) -> dict:
-    """How many commitments the list holds, how many are reported and awaiting review."""
-    return queryset.order_by().aggregate(
-        total=Count("pk"),
-        reported=Count("pk", filter=Q(current_status__isnull=False)),
-        pending=Count("pk", filter=Q(has_pending=True)),
-    )
+    result = {}
+    for period in periods:
+        in_force: dict[int, NationalPlan] = {}
+        for plan in plans:  # oldest first: a later edition that has started replaces it
+            if plan.starts_on <= period.end_date:
+                in_force[plan.country_id] = plan
+        result[period.code] = in_force
+    return result
 
 
 @dataclass
-class MatrixCell:
-    period: ReportingPeriod
-    status: int | None  # reported in this period (newest row), else None
-    state: str | None
-    carried: int | None  # approved status as of this period when nothing was reported in it
+class EditionChange:
+    """Between two consecutive periods, a country's edition changed: the trend marks it."""
+
+    period: str  # the first period that counts the new edition
+    country: str  # ISO3
+    before: str | None  # the edition counted by the previous period (None: none)
+    after: str
 
 
-@dataclass
-class MatrixRow:
-    commitment: Commitment
-    cells: list[MatrixCell]
+def edition_changes(periods, plans=None) -> list[EditionChange]:
+    """Where an edition changed along ``periods`` (in the order given, oldest first): one row
+    per period and country whose edition in force differs from the previous period's. One
+    query, none when ``plans`` is given."""
+    by_period = editions_by_period(periods, plans)
+    changes, before = [], None
+    for period in periods:
+        now = by_period[period.code]
+        if before is not None:
+            for country_id, plan in now.items():
+                old = before.get(country_id)
+                if old is None or old.pk != plan.pk:
+                    changes.append(
+                        EditionChange(
+                            period.code,
+                            plan.country.iso3,
+                            old.edition if old else None,
+                            plan.edition,
+                        )
+                    )
+        before = now
+    return changes
 
 
-def country_matrix(
-    country, periods: list[ReportingPeriod], edit_period: ReportingPeriod, user=None
-):
-    """One country's commitments (rows) against periods (columns), as the paper matrix reads.
+@dataclass(frozen=True)
+class OutOfForce:
+    """Why a commitment is not of the edition in force on a day: its edition (``edition``, in
+    force from ``starts_on``) had not started yet (``replaced_by`` None), or the next edition
+    of its country (``replaced_by``, from ``replaced_on``) had replaced it by then."""
 
-    Two queries: the commitments (with their workspace state for ``edit_period``) and every
-    status row of the country that ``user`` may see (approved, and pending for the secretariat
-    and the country's own team), placed in cells in Python.
-    """
-    commitments = list(
-        Commitment.objects.filter(country=country)
-        .select_related("focus_area", "pillar")
-        .with_status(edit_period)
-        .with_workspace_state(edit_period)
-        .order_by("focus_area__order", "order")
-    )
+    code: str
+    edition: str
+    starts_on: datetime.date
+    replaced_by: str | None
+    replaced_on: datetime.date | None
+
+
+def out_of_force(commitment_ids, on: datetime.date) -> dict[int, OutOfForce]:
+    """Of the commitments ``commitment_ids``, those not in force on ``on``
+    (``Commitment.objects.in_force``), each with why (``OutOfForce``). One query."""
+    replacing = NationalPlan.objects.filter(
+        country=OuterRef("plan__country"),
+        starts_on__gt=OuterRef("plan__starts_on"),
+        starts_on__lte=on,
+    ).order_by("starts_on")
     rows = (
-        StatusUpdate.objects.visible_to(user)
-        .filter(commitment__country=country)
-        .exclude(review_state__in=[ReviewState.SUPERSEDED])
-        .order_by("created_at", "id")
-        .values("commitment_id", "period_id", "status", "review_state")
+        Commitment.objects.filter(pk__in=list(commitment_ids))
+        .not_in_force(on)
+        .annotate(
+            replaced_by=Subquery(replacing.values("edition")[:1]),
+            replaced_on=Subquery(replacing.values("starts_on")[:1]),
+        )
+        .values_list("pk", "code", "plan__edition", "plan__starts_on", "replaced_by", "replaced_on")
     )
-    newest: dict[tuple[int, int], dict] = {}
-    for row in rows:
-        newest[(row["commitment_id"], row["period_id"])] = row
-    ordered = sorted(periods, key=lambda p: (p.end_date, p.start_date))
-    result = []
-    for commitment in commitments:
-        cells = []
-        carried = None
-        for period in ordered:
-            row = newest.get((commitment.pk, period.pk))
-            approved_here = None
-            if row is not None and row["review_state"] == ReviewState.APPROVED:
-                approved_here = row["status"]
-            cells.append(
-                MatrixCell(
-                    period=period,
-                    status=row["status"] if row else None,
-                    state=row["review_state"] if row else None,
-                    carried=None if row else carried,
-                )
-            )
-            if approved_here is not None:
-                carried = approved_here
-        result.append(MatrixRow(commitment=commitment, cells=cells))
-    return result
+    return {pk: OutOfForce(*reason) for pk, *reason in rows}
 
 
-def review_queue(*, country=None, period=None, focus_area=None):
-    """Submitted updates awaiting review, of one country, period and focus area when given,
-    ordered for display by country (the page groups them), plan order, then submission."""
-    queue = StatusUpdate.objects.pending()
-    if country is not None:
-        queue = queue.filter(commitment__country=country)
-    if period is not None:
-        queue = queue.filter(period=period)
-    if focus_area is not None:
-        queue = queue.filter(commitment__focus_area=focus_area)
-    return queue.select_related("commitment__country", "period", "created_by").order_by(
-        "commitment__country__name_en", "commitment__order", "created_at", "id"
-    )
+def why_out_of_force(commitment: Commitment, next_edition, on: datetime.date) -> OutOfForce | None:
+    """Why ``commitment`` is not in force on ``on`` (None when it is), for one commitment
+    whose plan and next edition were read already (``editions.lineage_of``'s
+    ``next_edition``): ``out_of_force``'s answer without a query."""
+    plan = commitment.plan
+    if plan.starts_on > on:
+        return OutOfForce(commitment.code, plan.edition, plan.starts_on, None, None)
+    if next_edition is not None and next_edition.starts_on <= on:
+        return OutOfForce(
+            commitment.code, plan.edition, plan.starts_on, next_edition.edition,
+            next_edition.starts_on,
+        )  # fmt: skip
+    return None

@@ -1,13 +1,14 @@
 """The admin for funding: the secretariat records requirements (lines) and what funds them
-(contributions). Every save goes through ``funding.services``; the gap is shown, never typed."""
+(contributions). Every save and deletion goes through ``funding.services`` (audited, the figures
+move); the gap is shown, never typed; what a published source states is read only."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from funding import services
+from funding.models import Contribution, FundingLine, Quantification
 from mirps.numbers import format_amount
-
-from . import services
-from .models import Contribution, FundingLine, Quantification, Route
+from mirps.vocabulary import Route
 
 
 def from_source(line) -> bool:
@@ -40,8 +41,16 @@ class QuantificationAdmin(admin.ModelAdmin):
     def stated_gap_display(self, obj):
         return format_amount(obj.stated_gap, 0)
 
+    # A published source's totals, as printed: loaded from the fixtures (manage.py
+    # load_funding), read here, never edited or deleted (its lines would go with it).
     def has_add_permission(self, request):
-        return False  # published quantifications come from fixtures (manage.py load_funding)
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FundingLine)

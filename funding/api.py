@@ -13,10 +13,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from commitments.models import FocusAreaCode
+from funding import selectors
+from funding.models import FundingLine, Quantification
 from mirps.api_schema import ApiAutoSchema
-
-from . import selectors
-from .models import FundingLine, Quantification
 
 
 def money(**kwargs):

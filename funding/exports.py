@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from funding.models import Contribution, Quantification
+from funding.selectors import export_lines, reconciliation, totals
+from funding.templatetags.funding import printed as printed_text
 from mirps.numbers import plain
-
-from .models import Contribution, Quantification, Route
-from .selectors import export_lines, reconciliation, totals
-from .templatetags.funding import printed as printed_text
+from mirps.tabular import Table
+from mirps.vocabulary import Route
 
 
-def funding_table(country_iso3: str | None = None) -> tuple[str, list[str], list[list]]:
+def funding_table(country_iso3: str | None = None) -> Table:
     """(title, header, rows): every funding line (of one country, if given) with requirement,
     funded and the computed gap; then, for the whole region, each quantification's sum of lines
     and stated totals. Amounts are whole US dollars or decimals, never floats."""
@@ -73,7 +74,7 @@ def funding_table(country_iso3: str | None = None) -> tuple[str, list[str], list
             sums = totals(export_lines().filter(quantification=q))
             rows.append(_total_row(_("sum of lines"), q, sums, printed=False))
             rows.append(_total_row(_("stated total"), q, reconciliation(q, sums)["stated"]))
-    return _("Funding"), header, rows
+    return Table(_("Funding"), header, rows)
 
 
 def _total_row(kind: str, q: Quantification, amounts: dict, printed: bool = True) -> list:

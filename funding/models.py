@@ -22,17 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Commitment, FocusArea
 from countries.models import Country
 from mirps.i18n import active_language, localized
+from mirps.numbers import format_amount
+from mirps.vocabulary import Route, route_values, routes
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 LABEL_NOT_LEGIBLE = _("label not legible in the source")
 
 
-class Route(models.TextChoices):
-    SOURCE = "source", _("Loaded from the published source")
-    ADMIN = "admin", _("Admin")
-    WEB = "web", _("Web")
-    API = "api", _("API")
+# the routes by which a funding figure arrives
+FUNDING_ROUTES = routes(Route.SOURCE, Route.ADMIN, Route.WEB, Route.API)
 
 
 class SourceKind(models.TextChoices):
@@ -170,7 +169,7 @@ class FundingLine(models.Model):
     source_section = models.CharField(_("page or section"), max_length=300, blank=True)
     source_quote = models.TextField(_("quoted sentence"), blank=True)
     note = models.TextField(_("note"), blank=True)
-    route = models.CharField(_("route"), max_length=10, choices=Route.choices)
+    route = models.CharField(_("route"), max_length=10, choices=FUNDING_ROUTES)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -192,7 +191,7 @@ class FundingLine(models.Model):
                 condition=Q(requirement__gte=0), name="funding_line_requirement_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(route__in=Route.values), name="funding_line_known_route"
+                condition=Q(route__in=route_values(FUNDING_ROUTES)), name="funding_line_known_route"
             ),
             # a legible line says what it is for: a label, a country, a focus area or a commitment
             models.CheckConstraint(
@@ -206,7 +205,7 @@ class FundingLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.label} {self.requirement}"
+        return f"{self.year} {self.label} USD {format_amount(self.requirement)}"
 
     def clean(self):
         if self.commitment_id and self.country_id and self.commitment.country_id != self.country_id:
@@ -257,7 +256,7 @@ class Contribution(models.Model):
         help_text=_("The source states the gap, not what is funded: amount = requirement − gap."),
     )
     note = models.TextField(_("note"), blank=True)
-    route = models.CharField(_("route"), max_length=10, choices=Route.choices)
+    route = models.CharField(_("route"), max_length=10, choices=FUNDING_ROUTES)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -280,9 +279,14 @@ class Contribution(models.Model):
                 condition=Q(source_kind__in=SourceKind.values), name="contribution_known_source"
             ),
             models.CheckConstraint(
-                condition=Q(route__in=Route.values), name="contribution_known_route"
+                condition=Q(route__in=route_values(FUNDING_ROUTES)), name="contribution_known_route"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_kind_display()} {self.funder} {self.amount}".strip()
+        parts = [
+            str(self.get_source_kind_display()),
+            self.funder,
+            f"USD {format_amount(self.amount)}",
+        ]
+        return " ".join(part for part in parts if part)

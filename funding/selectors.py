@@ -11,9 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from funding.models import Contribution, FundingLine, Quantification, SourceKind
 from mirps.i18n import active_language
-
-from .models import Contribution, FundingLine, Quantification, SourceKind
 
 ZERO = Decimal(0)
 

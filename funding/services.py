@@ -15,14 +15,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from audit.changes import differences, events_for
+from audit.models import ChangeEvent
+from audit.services import log
 from commitments.models import FocusArea
-from commitments.permissions import require_secretariat
-from commitments.signals import announce_figures_changed
+from countries.permissions import require_secretariat
+from funding.models import Contribution, FundingLine, Quantification, SourceKind
 from mirps.numbers import parse_amount
-
-from .models import Contribution, FundingLine, Quantification, Route, SourceKind
+from mirps.signals import announce_figures_changed
+from mirps.vocabulary import Route
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 QUANTIFICATION_FILE = "quantification_2020.json"
@@ -32,45 +37,144 @@ def _author(user):
     return user if user is not None and user.is_authenticated else None
 
 
+# What the secretariat edits of a line and of a contribution (the route, author and time are
+# the record's own).
+LINE_FIELDS = [
+    "quantification",
+    "order",
+    "year",
+    "country",
+    "focus_area",
+    "focus_area_note",
+    "commitment",
+    "label_en",
+    "label_es",
+    "label_as_printed",
+    "label_legible",
+    "label_completed",
+    "label_note",
+    "requirement",
+    "requirement_as_written",
+    "gap_as_written",
+    "source_document",
+    "source_section",
+    "source_quote",
+    "note",
+]
+CONTRIBUTION_FIELDS = ["line", "source_kind", "funder", "amount", "derived", "note"]
+
+
+def _line_name(line: FundingLine) -> str:
+    return f"line {line.pk}"
+
+
+def _contribution_name(contribution: Contribution) -> str:
+    return f"line {contribution.line_id}, contribution {contribution.pk}"
+
+
+def _refuse_source(line: FundingLine | None) -> None:
+    """Lines loaded from a published source stay as printed (load_funding writes them)."""
+    if line is not None and line.route == Route.SOURCE:
+        raise ValidationError(
+            _("This line was loaded from a published source: it stays as printed.")
+        )
+
+
+def _save(row, *, fields, names, actions, user, route):
+    """Create or change ``row`` (a line or a contribution, checked already): an audit event
+    for the new row, or one per field changed (old → new); the figures move."""
+    model = type(row)
+    added, edited = actions
+    with transaction.atomic():
+        if row.pk is None:
+            row.save()
+            log(user, added, route, new=str(row), comment=names(row))
+        else:
+            stored = model.objects.select_for_update(of=("self",)).get(pk=row.pk)
+            _refuse_source(stored if model is FundingLine else stored.line)
+            changed = differences(stored, row, fields)
+            if not changed:
+                return row
+            row.save(update_fields=[c.field for c in changed])
+            ChangeEvent.objects.bulk_create(
+                events_for(changed, user=user, action=edited, route=route, subject=names(row))
+            )
+        announce_figures_changed(model)
+    return row
+
+
+def _delete(row, *, names, action, user, route):
+    with transaction.atomic():
+        log(user, action, route, old=str(row), comment=names(row))
+        row.delete()
+        announce_figures_changed(type(row))
+
+
 def save_line(line: FundingLine, *, user, route: str = Route.ADMIN) -> FundingLine:
-    """Create or change a funding line (secretariat only), after every model rule is checked."""
+    """Create or change a funding line (secretariat only), after every model rule is checked
+    (``ValidationError``, nothing written); audited (the new line, or each field changed with
+    its old and new value); the figures move. A line loaded from a source is never changed."""
     require_secretariat(user)
     if line.pk is None:
         line.route = route
         line.created_by = _author(user)
     line.full_clean()  # every model rule, the commitment's country included
-    with transaction.atomic():
-        line.save()
-        announce_figures_changed(FundingLine)
-    return line
+    return _save(
+        line,
+        fields=LINE_FIELDS,
+        names=_line_name,
+        actions=(ChangeEvent.Action.FUNDING_LINE_ADDED, ChangeEvent.Action.FUNDING_LINE_EDITED),
+        user=user,
+        route=route,
+    )
 
 
 def save_contribution(
     contribution: Contribution, *, user, route: str = Route.ADMIN
 ) -> Contribution:
+    """Create or change a contribution to a line (as ``save_line``; never to a source line)."""
     require_secretariat(user)
+    _refuse_source(contribution.line)
     if contribution.pk is None:
         contribution.route = route
         contribution.created_by = _author(user)
     contribution.full_clean()
-    with transaction.atomic():
-        contribution.save()
-        announce_figures_changed(Contribution)
-    return contribution
+    return _save(
+        contribution,
+        fields=CONTRIBUTION_FIELDS,
+        names=_contribution_name,
+        actions=(ChangeEvent.Action.CONTRIBUTION_ADDED, ChangeEvent.Action.CONTRIBUTION_EDITED),
+        user=user,
+        route=route,
+    )
 
 
-def delete_contribution(contribution: Contribution, *, user) -> None:
+def delete_contribution(contribution: Contribution, *, user, route: str = Route.ADMIN) -> None:
+    """Delete a contribution (secretariat only; never one of a source line): audited, with
+    what it was; the figures move."""
     require_secretariat(user)
-    with transaction.atomic():
-        contribution.delete()
-        announce_figures_changed(Contribution)
+    _refuse_source(contribution.line)
+    _delete(
+        contribution,
+        names=_contribution_name,
+        action=ChangeEvent.Action.CONTRIBUTION_DELETED,
+        user=user,
+        route=route,
+    )
 
 
-def delete_line(line: FundingLine, *, user) -> None:
+def delete_line(line: FundingLine, *, user, route: str = Route.ADMIN) -> None:
+    """Delete a funding line and its contributions (secretariat only; never a source line):
+    audited, with what it was; the figures move."""
     require_secretariat(user)
-    with transaction.atomic():
-        line.delete()
-        announce_figures_changed(FundingLine)
+    _refuse_source(line)
+    _delete(
+        line,
+        names=_line_name,
+        action=ChangeEvent.Action.FUNDING_LINE_DELETED,
+        user=user,
+        route=route,
+    )
 
 
 class FixtureError(ValueError):
@@ -136,33 +240,7 @@ def load_quantification(*, fixtures_dir: Path = FIXTURES_DIR) -> FundingLoad:
         line_gap = figure(row["gap_as_written"], row["gap"], row["quote"], f"{where} gap")
         sums["requirement"] += line_requirement
         sums["gap"] += line_gap
-        legible = bool(row["label_legible"])
-        if legible and not (
-            row["label_as_printed"] and row["label_as_printed"] in row["label_quote"]
-        ):
-            raise FixtureError(f"{where}: the printed label is not in its quote")
-        area_code = row.get("focus_area")
-        if area_code and area_code not in areas:
-            raise FixtureError(f"{where}: unknown focus area {area_code}")
-        fields = {
-            "year": data["year"],
-            "country": None,
-            "focus_area": areas.get(area_code) if area_code else None,
-            "focus_area_note": row.get("focus_area_note", ""),
-            "label_en": row["label_en"] or "",
-            "label_es": row["label_es"] or "",
-            "label_as_printed": row["label_as_printed"] or "",
-            "label_legible": legible,
-            "label_completed": bool(row.get("label_truncated")),
-            "label_note": row.get("label_note", ""),
-            "requirement": line_requirement,
-            "requirement_as_written": row["requirement_as_written"],
-            "gap_as_written": row["gap_as_written"],
-            "source_document": source["title_en"],
-            "source_section": source["section"],
-            "source_quote": row["quote"],
-            "note": row.get("note", ""),
-        }
+        fields = _line_fields(row, data, areas, where, requirement=line_requirement)
         line = FundingLine.objects.filter(quantification=quantification, order=row["order"]).first()
         if line is None:
             line = FundingLine.objects.create(
@@ -174,22 +252,66 @@ def load_quantification(*, fixtures_dir: Path = FIXTURES_DIR) -> FundingLoad:
                 setattr(line, key, value)
             line.save()
             updated += 1
-        funded = line_requirement - line_gap
-        derived = line.contributions.filter(derived=True).first()
-        note = "Derived: requirement − the stated gap; the source does not say who funds it."
-        if derived is None:
-            Contribution.objects.create(
-                line=line,
-                source_kind=SourceKind.NOT_STATED,
-                amount=funded,
-                derived=True,
-                note=note,
-                route=Route.SOURCE,
-            )
-        elif derived.amount != funded:
-            derived.amount = funded
-            derived.save(update_fields=["amount"])
-    stated = data["reconciliation"]
+        _keep_derived_contribution(line, line_requirement - line_gap)
+    _check_reconciliation(data["reconciliation"], sums, requirement=requirement, gap=gap)
+    if q_created or created or updated:
+        announce_figures_changed(FundingLine)
+    return FundingLoad(
+        quantifications=1, lines=len(data["lines"]), created=created, updated=updated
+    )
+
+
+def _line_fields(row: dict, data: dict, areas: dict, where: str, *, requirement: Decimal) -> dict:
+    """A fixture line's fields, once its printed label and focus area are checked."""
+    legible = bool(row["label_legible"])
+    if legible and not (row["label_as_printed"] and row["label_as_printed"] in row["label_quote"]):
+        raise FixtureError(f"{where}: the printed label is not in its quote")
+    area_code = row.get("focus_area")
+    if area_code and area_code not in areas:
+        raise FixtureError(f"{where}: unknown focus area {area_code}")
+    source = data["source"]
+    return {
+        "year": data["year"],
+        "country": None,
+        "focus_area": areas.get(area_code) if area_code else None,
+        "focus_area_note": row.get("focus_area_note", ""),
+        "label_en": row["label_en"] or "",
+        "label_es": row["label_es"] or "",
+        "label_as_printed": row["label_as_printed"] or "",
+        "label_legible": legible,
+        "label_completed": bool(row.get("label_truncated")),
+        "label_note": row.get("label_note", ""),
+        "requirement": requirement,
+        "requirement_as_written": row["requirement_as_written"],
+        "gap_as_written": row["gap_as_written"],
+        "source_document": source["title_en"],
+        "source_section": source["section"],
+        "source_quote": row["quote"],
+        "note": row.get("note", ""),
+    }
+
+
+def _keep_derived_contribution(line: FundingLine, funded: Decimal) -> None:
+    """The line's derived contribution (requirement − stated gap), created or brought up to
+    date."""
+    derived = line.contributions.filter(derived=True).first()
+    note = "Derived: requirement − the stated gap; the source does not say who funds it."
+    if derived is None:
+        Contribution.objects.create(
+            line=line,
+            source_kind=SourceKind.NOT_STATED,
+            amount=funded,
+            derived=True,
+            note=note,
+            route=Route.SOURCE,
+        )
+    elif derived.amount != funded:
+        derived.amount = funded
+        derived.save(update_fields=["amount"])
+
+
+def _check_reconciliation(stated: dict, sums: dict, *, requirement: Decimal, gap: Decimal) -> None:
+    """The fixture's own reconciliation must equal the sums of its lines (``FixtureError``)."""
     expected = {
         "sum_requirements": sums["requirement"],
         "sum_gaps": sums["gap"],
@@ -201,8 +323,3 @@ def load_quantification(*, fixtures_dir: Path = FIXTURES_DIR) -> FundingLoad:
             raise FixtureError(
                 f"reconciliation {key}: the fixture says {stated[key]}, lines {value}"
             )
-    if q_created or created or updated:
-        announce_figures_changed(FundingLine)
-    return FundingLoad(
-        quantifications=1, lines=len(data["lines"]), created=created, updated=updated
-    )

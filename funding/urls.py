@@ -1,5 +1,5 @@
 from django.urls import path
 
-from . import views
+from funding import views
 
 urlpatterns = [path("", views.regional, name="funding")]

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from . import selectors
+from funding import selectors
 
 
 def regional(request):

@@ -8,15 +8,42 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import CommitmentIndicator, Indicator, IndicatorEvent, IndicatorValue, Route
+from indicators import services
+from indicators.models import CommitmentIndicator, Indicator, IndicatorValue
+from mirps.admin import NoDeleteMixin
+from mirps.vocabulary import Route
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """The catalogue, through its services (audited, the figures move). An indicator is never
+    deleted here: its values and the audit trail refer to it."""
+
     list_display = ["code", "name_en", "unit", "focus_area", "pillar", "higher_is_better"]
     list_filter = ["focus_area", "pillar", "unit"]
     search_fields = ["code", "name_en", "name_es"]
+    fields = ["code", *services.INDICATOR_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        fields = services.INDICATOR_FIELDS
+        if change:
+            services.edit_indicator(
+                indicator=obj,
+                user=request.user,
+                route=Route.ADMIN,
+                **{f: form.cleaned_data[f] for f in form.changed_data if f in fields},
+            )
+            return
+        created = services.add_indicator(
+            code=form.cleaned_data["code"],
+            user=request.user,
+            route=Route.ADMIN,
+            **{f: form.cleaned_data[f] for f in fields},
+        )
+        obj.pk = created.pk
 
 
 @admin.register(IndicatorValue)
@@ -26,7 +53,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
         "country",
         "value",
         "qualifier",
-        "period_label_en",
+        "period",
         "review_state",
         "route",
     ]
@@ -35,6 +62,11 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     search_fields = ["indicator__code", "source_quote", "source_document"]
     actions = ["approve"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("period"))
+    def period(self, obj):
+        """The period as the source states it, in the reader's language."""
+        return obj.period_display
 
     def has_add_permission(self, request):
         return False  # recorded in the workspace or the API, through the service
@@ -60,22 +92,6 @@ class IndicatorValueAdmin(admin.ModelAdmin):
             )
 
 
-@admin.register(IndicatorEvent)
-class IndicatorEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "route", "indicator", "value", "commitment"]
-    list_filter = ["action", "route"]
-    list_select_related = ["user", "indicator", "value__country", "value__indicator", "commitment"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CommitmentIndicator)
 class CommitmentIndicatorAdmin(admin.ModelAdmin):
     list_display = ["commitment", "indicator", "rationale"]
@@ -85,8 +101,10 @@ class CommitmentIndicatorAdmin(admin.ModelAdmin):
     search_fields = ["commitment__code", "indicator__code"]
 
     def save_model(self, request, obj, form, change):
-        if change:  # only the rationale changes on an existing link
-            obj.save(update_fields=["rationale"])
+        if change:  # only the reason changes on an existing link
+            services.edit_link(
+                link=obj, rationale=obj.rationale, user=request.user, route=Route.ADMIN
+            )
             return
         created = services.link_indicator(
             commitment=obj.commitment,

@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from commitments.models import FocusAreaCode
 from countries.models import Country
-
-from . import services
-from .models import Indicator, IndicatorValue, Qualifier, ReviewState, Route
+from indicators import services
+from indicators.models import Indicator, IndicatorValue, Qualifier
+from mirps.api_errors import api_validation_error
+from mirps.vocabulary import ReviewState, Route
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -55,7 +55,10 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     )
     qualifier = serializers.ChoiceField(choices=Qualifier.choices, required=False, default="")
     period = serializers.CharField(source="period_display", read_only=True)
-    recorded_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    # null when the author's account was deleted (the value stays)
+    recorded_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     base_version = serializers.IntegerField(
         write_only=True,
         required=False,
@@ -173,14 +176,6 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_queryset().distinct()
 
 
-def _validation_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
-
-
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not signed in, or not allowed.")
 
 
@@ -259,7 +254,7 @@ class IndicatorValueViewSet(
                 **data,
             )
         except DjangoValidationError as exc:
-            raise _validation_error(exc) from None
+            raise api_validation_error(exc) from None
 
     def _review(self, request, approve: bool, comment: str = ""):
         value = self.get_object()

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +6,15 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "indicators"
     verbose_name = _("Country indicators")
-
-    def ready(self):
-        from .roles import ensure_roles
-
-        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="indicators.ensure_roles")
+    # what the Secretariat group may do here (countries.roles.ensure_roles gathers them)
+    secretariat_permissions = [
+        "review_indicatorvalue",
+        "view_indicatorvalue",
+        "view_indicator",
+        "add_indicator",
+        "change_indicator",
+        "view_commitmentindicator",
+        "add_commitmentindicator",
+        "change_commitmentindicator",
+        "delete_commitmentindicator",
+    ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from indicators.selectors import export_values
+from indicators.templatetags.indicators import quote_text
 from mirps.numbers import plain
-
-from .models import Route
-from .selectors import export_values
-from .templatetags.indicators import quote_text
+from mirps.tabular import Table
+from mirps.vocabulary import Route
 
 
-def indicators_table(country_iso3: str | None = None) -> tuple[str, list[str], list[list]]:
+def indicators_table(country_iso3: str | None = None) -> Table:
     """(title, header, rows): every approved value (of one country, if given), with its
     period as stated, source, quote (as a reader sees it: without the extracted text's emphasis
     marks), and where it came from. One query."""
@@ -56,4 +56,4 @@ def indicators_table(country_iso3: str | None = None) -> tuple[str, list[str], l
         ]
         for v in export_values(country_iso3)
     ]
-    return _("Indicators"), header, rows
+    return Table(_("Indicators"), header, rows)

@@ -4,13 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
+from indicators.models import Indicator, Qualifier
+from mirps.forms import DateField, LinkField
 from mirps.numbers import parse_amount
-
-from .models import Indicator, Qualifier
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IndicatorValueForm(forms.Form):
@@ -28,8 +24,8 @@ class IndicatorValueForm(forms.Form):
         max_length=30,
         help_text=_("The figure as the source prints it: 31000, 31,000 or 31.000 are all read."),
     )
-    period_start = forms.DateField(label=_("Period start"), required=False, widget=DateInput)
-    period_end = forms.DateField(label=_("Period end"), required=False, widget=DateInput)
+    period_start = DateField(label=_("Period start"), required=False)
+    period_end = DateField(label=_("Period end"), required=False)
     period_label_en = forms.CharField(
         label=_("Period as stated (English)"),
         required=False,
@@ -41,9 +37,7 @@ class IndicatorValueForm(forms.Form):
     )
     source_document = forms.CharField(label=_("Source document"), max_length=300)
     source_section = forms.CharField(label=_("Page or section"), required=False, max_length=300)
-    source_url = forms.URLField(
-        label=_("Source link"), required=False, max_length=500, assume_scheme="https"
-    )
+    source_url = LinkField(label=_("Source link"))
     source_quote = forms.CharField(
         label=_("Quoted sentence"),
         required=False,
@@ -69,11 +63,3 @@ class IndicatorValueForm(forms.Form):
             raise forms.ValidationError(
                 _("Enter the figure as a number, e.g. 31000, 31,000 or 31.000.")
             ) from None
-
-
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment for the national team"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )

@@ -19,11 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from commitments.models import Commitment, FocusArea, Pillar
-from commitments.signals import announce_figures_changed
 from countries.models import Country
+from indicators.models import (
+    CommitmentIndicator,
+    Indicator,
+    IndicatorValue,
+    Qualifier,
+    ReviewState,
+    Route,
+)
 from mirps.numbers import parse_amount
-
-from .models import CommitmentIndicator, Indicator, IndicatorValue, Qualifier, ReviewState, Route
+from mirps.signals import announce_figures_changed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 INDICATORS_FILE = "indicators_2024.json"
@@ -82,8 +88,6 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
     """
     data = json.loads((fixtures_dir / INDICATORS_FILE).read_text(encoding="utf-8"))
     links_data = json.loads((fixtures_dir / LINKS_FILE).read_text(encoding="utf-8"))
-    document = data["source"]["title_en"]
-    source_file = data["source"]["file"]
     areas = {a.code: a for a in FocusArea.objects.all()}
     pillars = {p.number: p for p in Pillar.objects.all()}
     countries = {c.iso3: c for c in Country.objects.all()}
@@ -91,10 +95,25 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
         raise FixtureError("load the reference data first (manage.py load_plans)")
 
     # A constant number of queries: what exists is read once, what is missing created in bulk.
-    indicators = {
-        i.code: i
-        for i in Indicator.objects.filter(code__in=[r["code"] for r in data["indicators"]])
-    }
+    indicators, indicators_created = _load_catalogue(data["indicators"], areas, pillars)
+    values = _load_values(data, indicators, countries)
+    links_created = _load_links(links_data["links"], indicators)
+    if values.changed or links_created or indicators_created:
+        announce_figures_changed(IndicatorValue)
+    return IndicatorLoad(
+        indicators=len(indicators),
+        indicators_created=indicators_created,
+        values=len(data["values"]),
+        values_created=values.created,
+        values_updated=values.updated,
+        links=len(links_data["links"]),
+        links_created=links_created,
+    )
+
+
+def _load_catalogue(rows: list[dict], areas: dict, pillars: dict) -> tuple[dict, int]:
+    """The fixture's indicators by code, those missing created; and how many were created."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[r["code"] for r in rows])}
     missing = [
         Indicator(
             code=row["code"],
@@ -109,29 +128,30 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
             higher_is_better=row["higher_is_better"],
             order=order,
         )
-        for order, row in enumerate(data["indicators"], start=1)
+        for order, row in enumerate(rows, start=1)
         if row["code"] not in indicators
     ]
     for indicator in Indicator.objects.bulk_create(missing):
         indicators[indicator.code] = indicator
-    indicators_created = len(missing)
+    return indicators, len(missing)
 
-    def slot(indicator_id, country_id, start, end):
-        return (indicator_id, country_id, start, end)
 
+@dataclass(frozen=True)
+class _ValuesLoaded:
+    created: int
+    updated: int
+    changed: bool  # whether a public figure changed (new rows, or edits of counted ones)
+
+
+def _load_values(data: dict, indicators: dict, countries: dict) -> _ValuesLoaded:
+    """Create the fixture's values missing from their slot, bring the source's rows back to
+    the fixture; a person's approved value for the slot stays the public one."""
     rows = IndicatorValue.objects.filter(indicator__in=indicators.values())
+    slot_fields = ("indicator_id", "country_id", "period_start", "period_end")
     sourced = {
-        slot(*r[:4]): r[4]
-        for r in rows.filter(route=Route.SOURCE).values_list(
-            "indicator_id", "country_id", "period_start", "period_end", "pk"
-        )
+        tuple(r[:4]): r[4] for r in rows.filter(route=Route.SOURCE).values_list(*slot_fields, "pk")
     }
-    taken = {
-        slot(*r)
-        for r in rows.approved()
-        .exclude(route=Route.SOURCE)
-        .values_list("indicator_id", "country_id", "period_start", "period_end")
-    }
+    taken = set(rows.approved().exclude(route=Route.SOURCE).values_list(*slot_fields))
     existing = IndicatorValue.objects.in_bulk(sourced.values())
     now = timezone.now()
     new_values, changed_values = [], []
@@ -139,27 +159,10 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
         where = f"{row['indicator']} {row['country']} {row['as_written']}"
         if row["indicator"] not in indicators or row["country"] not in countries:
             raise FixtureError(f"{where}: unknown indicator or country")
-        number = check_figure(row["value"], row["as_written"], row["quote"], where)
-        qualifier = QUALIFIERS.get(row.get("qualifier", ""))
-        if qualifier is None:
-            raise FixtureError(f"{where}: unknown qualifier {row['qualifier']!r}")
-        fields = {
-            "value": number,
-            "qualifier": qualifier,
-            "value_as_written": row["as_written"],
-            "period_label_en": row["period_label_en"],
-            "period_label_es": row["period_label_es"],
-            "period_note": row.get("period_note", ""),
-            "period_quote": row.get("period_quote", ""),
-            "source_document": document,
-            "source_file": source_file,
-            "source_section": _section(row),
-            "source_quote": row["quote"],
-            "note": row.get("note", ""),
-        }
+        fields = _value_fields(row, data["source"], where)
         indicator, country = indicators[row["indicator"]], countries[row["country"]]
         start, end = _date(row["period_start"]), _date(row["period_end"])
-        key = slot(indicator.pk, country.pk, start, end)
+        key = (indicator.pk, country.pk, start, end)
         current = existing.get(sourced.get(key))
         if current is None:
             new_values.append(
@@ -182,12 +185,39 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
     IndicatorValue.objects.bulk_create(new_values)
     if changed_values:
         IndicatorValue.objects.bulk_update(changed_values, list(fields))
-    values_created, values_updated = len(new_values), len(changed_values)
-    changed = bool(new_values) or any(v.counts for v in changed_values)
+    return _ValuesLoaded(
+        created=len(new_values),
+        updated=len(changed_values),
+        changed=bool(new_values) or any(v.counts for v in changed_values),
+    )
 
+
+def _value_fields(row: dict, source: dict, where: str) -> dict:
+    """A fixture value's fields (its figure checked against its quote)."""
+    number = check_figure(row["value"], row["as_written"], row["quote"], where)
+    qualifier = QUALIFIERS.get(row.get("qualifier", ""))
+    if qualifier is None:
+        raise FixtureError(f"{where}: unknown qualifier {row['qualifier']!r}")
+    return {
+        "value": number,
+        "qualifier": qualifier,
+        "value_as_written": row["as_written"],
+        "period_label_en": row["period_label_en"],
+        "period_label_es": row["period_label_es"],
+        "period_note": row.get("period_note", ""),
+        "period_quote": row.get("period_quote", ""),
+        "source_document": source["title_en"],
+        "source_file": source["file"],
+        "source_section": _section(row),
+        "source_quote": row["quote"],
+        "note": row.get("note", ""),
+    }
+
+
+def _load_links(rows: list[dict], indicators: dict) -> int:
+    """Create the commitment–indicator links missing; how many were created."""
     commitments = {
-        c.code: c
-        for c in Commitment.objects.filter(code__in={r["commitment"] for r in links_data["links"]})
+        c.code: c for c in Commitment.objects.filter(code__in={r["commitment"] for r in rows})
     }
     linked = set(
         CommitmentIndicator.objects.filter(indicator__in=indicators.values()).values_list(
@@ -195,7 +225,7 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
         )
     )
     new_links = []
-    for row in links_data["links"]:
+    for row in rows:
         if row["commitment"] not in commitments or row["indicator"] not in indicators:
             raise FixtureError(f"link {row['commitment']} ↔ {row['indicator']}: unknown code")
         commitment, indicator = commitments[row["commitment"]], indicators[row["indicator"]]
@@ -207,15 +237,4 @@ def load_indicators(*, fixtures_dir: Path = FIXTURES_DIR) -> IndicatorLoad:
                 )
             )
     CommitmentIndicator.objects.bulk_create(new_links)
-    links_created = len(new_links)
-    if changed or links_created or indicators_created:
-        announce_figures_changed(IndicatorValue)
-    return IndicatorLoad(
-        indicators=len(indicators),
-        indicators_created=indicators_created,
-        values=len(data["values"]),
-        values_created=values_created,
-        values_updated=values_updated,
-        links=len(links_data["links"]),
-        links_created=links_created,
-    )
+    return len(new_links)

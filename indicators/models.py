@@ -4,8 +4,9 @@ A small catalogue (``Indicator``) of figures such as persons recognised as refug
 permits granted, and their values per country and period (``IndicatorValue``), each with its
 source (document, section or page, the quoted sentence) and a review state. Values are never
 overwritten: a new figure is a new row; what happens to a row afterwards (superseded, approved,
-returned) is in ``IndicatorEvent``. Only approved values are public, one per *slot* (indicator,
-country, period start and end): approving a correction supersedes the value it replaces.
+returned) is in the audit trail (``audit.ChangeEvent``). Only approved values are public, one
+per *slot* (indicator, country, period start and end): approving a correction supersedes the
+value it replaces.
 """
 
 from __future__ import annotations
@@ -22,12 +23,34 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Commitment, FocusArea, Pillar
 from countries.models import Country
 from mirps.i18n import active_language, localized
+from mirps.vocabulary import ReviewState, Route, route_values, routes
+from review.models import REVIEW_COMMENT_MAX_LENGTH, ReviewableQuerySet
+from review.unpublished import guard_save
 
 
 class Unit(models.TextChoices):
     PERSONS = "persons", _("persons")
     APPLICATIONS = "applications", _("applications")
     PERMITS = "permits", _("permits")
+    # the units of the further figures of the 2024 annual report (issue 22)
+    CASES = "cases", _("cases")
+    DOCUMENTS = "documents", _("documents")
+    INTERVIEWS = "interviews", _("interviews")
+    INTERVIEWS_PER_WEEK = "interviews_per_week", _("interviews per week")
+    MONTHS = "months", _("months")
+    PERCENT = "percent", _("percent")
+    SESSIONS = "sessions", _("sessions")
+    EVENTS = "events", _("events")
+    SERVICES = "services", _("services")
+    ITEMS = "items", _("items")
+    FACILITIES = "facilities", _("facilities")
+    VACANCIES = "vacancies", _("vacancies")
+    ORGANISATIONS = "organisations", _("organisations")
+    AGREEMENTS = "agreements", _("agreements")
+    LOCAL_GOVERNMENTS = "local_governments", _("local governments")
+    CITIES = "cities", _("cities")
+    STATES = "states", _("states")
+    BODIES = "bodies", _("coordination bodies")
 
 
 class Indicator(models.Model):
@@ -81,6 +104,10 @@ class Indicator(models.Model):
         return localized(self, "definition")
 
 
+# the routes by which an indicator value arrives
+INDICATOR_ROUTES = routes(Route.SOURCE, Route.WEB, Route.SPREADSHEET, Route.API, Route.ADMIN)
+
+
 class Qualifier(models.TextChoices):
     """How exact the source says the figure is ("more than 31,000", "approximately 171")."""
 
@@ -89,43 +116,8 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", _("more than")
 
 
-class Route(models.TextChoices):
-    """How a value came in. ``source`` rows were loaded from a published document (fixtures)."""
-
-    SOURCE = "source", _("Loaded from the published source")
-    WEB = "web", _("Web")
-    SPREADSHEET = "spreadsheet", _("Spreadsheet")
-    API = "api", _("API")
-    ADMIN = "admin", _("Admin")
-
-
-class ReviewState(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted, awaiting review")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class IndicatorValueQuerySet(models.QuerySet):
-    def approved(self) -> IndicatorValueQuerySet:
-        """The public values: approved ones only (one per slot, see the model)."""
-        return self.filter(review_state=ReviewState.APPROVED)
-
-    def pending(self) -> IndicatorValueQuerySet:
-        return self.filter(review_state=ReviewState.SUBMITTED)
-
-    def visible_to(self, user) -> IndicatorValueQuerySet:
-        """What ``user`` may read: the secretariat everything; a national team member every row
-        of their own countries and other countries' approved values (as the public); anyone
-        else approved values only. The same matrix as statuses."""
-        from commitments.permissions import is_secretariat, member_country_ids
-
-        if is_secretariat(user):
-            return self
-        own = member_country_ids(user)
-        if own:
-            return self.filter(Q(review_state=ReviewState.APPROVED) | Q(country_id__in=own))
-        return self.approved()
+class IndicatorValueQuerySet(ReviewableQuerySet):
+    COUNTRY = "country_id"
 
     def in_slot(self, *, indicator_id, country_id, period_start, period_end):
         # filter(x=None) is IS NULL, so an open-ended period is a slot like any other
@@ -186,7 +178,7 @@ class IndicatorValue(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
-    route = models.CharField(_("route"), max_length=12, choices=Route.choices)
+    route = models.CharField(_("route"), max_length=12, choices=INDICATOR_ROUTES)
     # The newest row of the same slot when this one was recorded (what its author saw).
     previous = models.ForeignKey(
         "self",
@@ -212,7 +204,9 @@ class IndicatorValue(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(
+        _("review comment"), blank=True, max_length=REVIEW_COMMENT_MAX_LENGTH
+    )
 
     objects = IndicatorValueQuerySet.as_manager()
 
@@ -237,7 +231,8 @@ class IndicatorValue(models.Model):
                 condition=Q(qualifier__in=Qualifier.values), name="indicator_value_known_qualifier"
             ),
             models.CheckConstraint(
-                condition=Q(route__in=Route.values), name="indicator_value_known_route"
+                condition=Q(route__in=route_values(INDICATOR_ROUTES)),
+                name="indicator_value_known_route",
             ),
             models.CheckConstraint(
                 condition=Q(review_state__in=ReviewState.values),
@@ -248,6 +243,10 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.country.iso3} {self.period_display}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        guard_save(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def counts(self) -> bool:
@@ -280,61 +279,6 @@ def period_from_dates(start: dt.date | None, end: dt.date | None) -> str:
     if start:
         return str(_("from %(date)s") % {"date": date_format(start, fmt)})
     return ""
-
-
-class IndicatorEvent(models.Model):
-    """The audit trail of indicator values: what happens to a row after it is recorded
-    (superseded by a newer submission or approved correction, approved, returned), with who,
-    when, the route and the comment. Written by the services in the same transaction."""
-
-    class Action(models.TextChoices):
-        APPROVED = "approved", _("Value approved")
-        RETURNED = "returned", _("Value returned")
-        SUPERSEDED = "superseded", _("Value superseded")
-        LINKED = "linked", _("Indicator linked to a commitment")
-        UNLINKED = "unlinked", _("Indicator unlinked from a commitment")
-
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    route = models.CharField(_("route"), max_length=12, choices=Route.choices)
-    value = models.ForeignKey(
-        IndicatorValue,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("indicator value"),
-    )
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="events", verbose_name=_("indicator")
-    )
-    commitment = models.ForeignKey(
-        Commitment,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="indicator_events",
-        verbose_name=_("commitment"),
-    )
-    old_value = models.CharField(_("old value"), max_length=100, blank=True)
-    new_value = models.CharField(_("new value"), max_length=100, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("indicator change")
-        verbose_name_plural = _("indicator changes")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.old_value} → {self.new_value}"
 
 
 class CommitmentIndicator(models.Model):

@@ -11,10 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 
+from audit.models import ChangeEvent
 from commitments.models import Commitment
-
-from .models import CommitmentIndicator, IndicatorEvent, IndicatorValue, Qualifier, ReviewState
+from indicators.models import (
+    CommitmentIndicator,
+    IndicatorValue,
+    Qualifier,
+    ReviewState,
+)
 
 SAME_LENGTH_DAYS = 3
 
@@ -154,33 +160,72 @@ def export_values(country_iso3: str | None = None):
 
 @dataclass
 class QueueRow:
-    """A submitted value beside the approved value of its slot it would replace (if any)."""
+    """A submitted value beside the approved value of its slot it would replace (if any), and
+    the returned row it answers (``earlier_return``: the slot's newest earlier row, superseded
+    ones aside, when that row was returned: who returned it, when and why)."""
 
     value: IndicatorValue
     approved: IndicatorValue | None
+    earlier_return: IndicatorValue | None = None
 
 
-def review_queue() -> list[QueueRow]:
-    """Values awaiting review, oldest first, with the approved value each would replace.
-    Two queries (the queue; the approved values of the same indicators and countries)."""
-    pending = list(
-        IndicatorValue.objects.pending()
-        .select_related("indicator", "country", "created_by")
-        .order_by("country__iso3", "created_at", "id")
+def _slot(v: IndicatorValue) -> tuple:
+    return (v.indicator_id, v.country_id, v.period_start, v.period_end)
+
+
+def pending_values(*, country=None, period=None, focus_area=None):
+    """Values awaiting review, of one country and focus area (the indicator's) when given, and
+    of one reporting period: those whose period ends (or, without an end, starts) within it.
+    By country, then oldest first. A query set (the review queue pages it)."""
+    queue = IndicatorValue.objects.pending()
+    if country is not None:
+        queue = queue.filter(country=country)
+    if focus_area is not None:
+        queue = queue.filter(indicator__focus_area=focus_area)
+    if period is not None:
+        when = Coalesce("period_end", "period_start")
+        queue = queue.alias(_when=when).filter(
+            _when__gte=period.start_date, _when__lte=period.end_date
+        )
+    return queue.select_related("indicator", "country", "created_by").order_by(
+        "country__name_en", "created_at", "id"
     )
+
+
+def queue_rows(pending) -> list[QueueRow]:
+    """Each pending value with the approved value of its slot and the return it answers. One
+    query (the approved and returned rows of the same indicators and countries), none when
+    ``pending`` is empty."""
+    pending = list(pending)
     if not pending:
         return []
-    approved = {
-        (v.indicator_id, v.country_id, v.period_start, v.period_end): v
-        for v in IndicatorValue.objects.approved().filter(
+    history = (
+        IndicatorValue.objects.filter(
             indicator_id__in={v.indicator_id for v in pending},
             country_id__in={v.country_id for v in pending},
+            review_state__in=[ReviewState.APPROVED, ReviewState.RETURNED],
         )
-    }
-    return [
-        QueueRow(v, approved.get((v.indicator_id, v.country_id, v.period_start, v.period_end)))
-        for v in pending
-    ]
+        .select_related("reviewed_by")
+        .order_by("created_at", "id")
+    )
+    by_slot: dict[tuple, list[IndicatorValue]] = {}
+    for row in history:
+        by_slot.setdefault(_slot(row), []).append(row)
+    rows = []
+    for v in pending:
+        slot = by_slot.get(_slot(v), [])
+        earlier = [r for r in slot if (r.created_at, r.pk) < (v.created_at, v.pk)]
+        approved = next((r for r in reversed(slot) if r.counts), None)
+        last = earlier[-1] if earlier else None
+        returned = last if last is not None and last.review_state == ReviewState.RETURNED else None
+        rows.append(QueueRow(v, approved, returned))
+    return rows
+
+
+def review_queue(*, country=None, period=None, focus_area=None) -> list[QueueRow]:
+    """Values awaiting review (``pending_values``) with the approved value each would replace
+    and the return it answers. Two queries (the queue; the slots' approved and returned rows)."""
+    return queue_rows(pending_values(country=country, period=period, focus_area=focus_area))
 
 
 def workspace_values(user, country_ids):
@@ -191,8 +236,6 @@ def workspace_values(user, country_ids):
         .filter(country_id__in=country_ids)
         .exclude(review_state=ReviewState.SUPERSEDED)
         .select_related("indicator", "country", "created_by", "reviewed_by")
-        .prefetch_related(
-            Prefetch("events", queryset=IndicatorEvent.objects.select_related("user"))
-        )
+        .prefetch_related(Prefetch("events", queryset=ChangeEvent.objects.select_related("user")))
         .order_by("country__iso3", "indicator__order", "-created_at", "-id")
     )

@@ -1,12 +1,13 @@
 """Writes to indicator values and links: the one path of every route (workspace page, API,
 admin, the fixture loader, and later the monitoring spreadsheet's indicator sheet).
 
-The rules are the statuses' (``commitments.permissions``): the secretariat records for any
+The rules are the statuses' (``countries.permissions``): the secretariat records for any
 country and its values are approved as they are saved; a national team member records for
 their own countries only and the value is *submitted*, public once the secretariat approves it;
 anyone else records nothing. Rows are never overwritten; a newer row of the same slot
 (indicator, country, period) supersedes a pending one, and an approved correction supersedes
-the approved value it replaces. Every such change is an ``IndicatorEvent``.
+the approved value it replaces. Every such change is in the audit trail (``audit.ChangeEvent``);
+reviews go through the one workflow (``review.workflow``, ``indicators.review``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,20 +23,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.changes import edit_fields
+from audit.models import ChangeEvent
+from audit.services import event, log
 from commitments.models import Commitment
-from commitments.permissions import can_record, is_secretariat, require_secretariat
-from commitments.signals import announce_figures_changed
 from countries.models import Country
-
-from .models import (
+from countries.permissions import is_secretariat, require_secretariat, works_for
+from indicators.locking import lock_indicators, lock_values
+from indicators.models import (
+    INDICATOR_ROUTES,
     CommitmentIndicator,
     Indicator,
-    IndicatorEvent,
     IndicatorValue,
     Qualifier,
     ReviewState,
     Route,
 )
+from mirps.forms import too_long_message
+from mirps.signals import announce_figures_changed
+from review import workflow
 
 MAX_VALUE = Decimal("999999999999")
 
@@ -136,7 +143,7 @@ def _problems(change: ValueChange, user) -> dict[str, list[str]]:
     def add(name, message):
         problems.setdefault(name, []).append(message)
 
-    if not can_record(user, change.country.pk):
+    if not works_for(user, change.country.pk):
         add("country", _("You may only record indicator values for your own country."))
     value = _as_decimal(change.value)
     if value is None or not value.is_finite():
@@ -160,9 +167,20 @@ def _problems(change: ValueChange, user) -> dict[str, list[str]]:
     return problems
 
 
-def check_values(changes: list[ValueChange], *, user, lock: bool = False):
-    """Validate changes without writing. Returns (errors, conflicts, newest): messages by field
-    per change, ``Conflict``s, and the newest row of each slot. One query (two with lock)."""
+class ValuesChecked(NamedTuple):
+    """What ``check_values`` found, by name (it still unpacks in this order)."""
+
+    # change name -> field -> messages; empty when all is well
+    errors: dict[str, dict[str, list[str]]]
+    # change name -> the ``Conflict`` with a newer row its ``base_version`` did not know
+    conflicts: dict[str, Conflict]
+    # slot (indicator id, country id, period start, period end) -> the newest row there
+    newest: dict[tuple, IndicatorValue]
+
+
+def check_values(changes: list[ValueChange], *, user, lock: bool = False) -> ValuesChecked:
+    """Validate changes without writing. Returns a ``ValuesChecked``: messages by field per
+    change, ``Conflict``s, and the newest row of each slot. One query (two with lock)."""
     errors: dict[str, dict[str, list[str]]] = {}
     conflicts: dict[str, Conflict] = {}
     rows = IndicatorValue.objects.filter(
@@ -172,7 +190,7 @@ def check_values(changes: list[ValueChange], *, user, lock: bool = False):
     if lock:
         # Serialise concurrent writes to these indicators and countries (PostgreSQL; SQLite
         # serialises writers anyway).
-        list(Indicator.objects.select_for_update().filter(pk__in={c.indicator.pk for c in changes}))
+        lock_indicators(c.indicator.pk for c in changes)
     newest: dict[tuple, IndicatorValue] = {}
     for row in rows.select_related("created_by", "indicator", "country").order_by(
         "created_at", "id"
@@ -199,21 +217,7 @@ def check_values(changes: list[ValueChange], *, user, lock: bool = False):
             problems.setdefault("__all__", []).append(str(conflicts[change.name]))
         if problems:
             errors[change.name] = problems
-    return errors, conflicts, newest
-
-
-def _event(user, action, route, *, value=None, indicator=None, commitment=None, **fields):
-    return IndicatorEvent(
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        route=route,
-        value=value,
-        indicator=indicator or value.indicator,
-        commitment=commitment,
-        old_value=fields.get("old", ""),
-        new_value=fields.get("new", ""),
-        comment=fields.get("comment", ""),
-    )
+    return ValuesChecked(errors, conflicts, newest)
 
 
 def _describe(row: IndicatorValue) -> str:
@@ -232,15 +236,15 @@ def submit_indicator_values(
     """
     if not changes:
         return []
-    if source not in Route.values:
+    if source not in [value for value, _label in INDICATOR_ROUTES]:
         raise ValueError(f"unknown route {source!r}")
     for change in changes:
-        if not can_record(user, change.country.pk):
+        if not works_for(user, change.country.pk):
             raise PermissionDenied(_("You may only record indicator values for your own country."))
     with transaction.atomic():
-        errors, conflicts, newest = check_values(changes, user=user, lock=True)
-        if errors:
-            raise ValuesRefused(errors, conflicts)
+        checked = check_values(changes, user=user, lock=True)
+        if checked.errors:
+            raise ValuesRefused(checked.errors, checked.conflicts)
         approved = is_secretariat(user)
         author = user if user is not None and user.is_authenticated else None
         now = timezone.now()
@@ -275,7 +279,7 @@ def submit_indicator_values(
                     note=change.note.strip(),
                     created_by=author,
                     route=source,
-                    previous=newest.get(change.slot),
+                    previous=checked.newest.get(change.slot),
                     review_state=ReviewState.APPROVED if approved else ReviewState.SUBMITTED,
                     reviewed_by=author if approved else None,
                     reviewed_at=now if approved else None,
@@ -290,23 +294,22 @@ def submit_indicator_values(
 
 
 def _supersede(rows: list[IndicatorValue], user, route) -> None:
+    """Mark ``rows`` superseded (a newer row of their slot stands), with an audit event each."""
     if not rows:
         return
     IndicatorValue.objects.filter(pk__in=[r.pk for r in rows]).update(
         review_state=ReviewState.SUPERSEDED
     )
-    IndicatorEvent.objects.bulk_create(
-        [
-            _event(
-                user,
-                IndicatorEvent.Action.SUPERSEDED,
-                route,
-                value=row,
-                old=_describe(row),
-                new=ReviewState.SUPERSEDED,
-            )
-            for row in rows
-        ]
+    ChangeEvent.objects.bulk_create(
+        event(
+            user,
+            ChangeEvent.Action.SUPERSEDED,
+            route,
+            value=row,
+            old=_describe(row),
+            new=ReviewState.SUPERSEDED,
+        )
+        for row in rows
     )
 
 
@@ -334,77 +337,63 @@ def submit_indicator_value(
         raise ValidationError(refused.errors[change.name]) from None
 
 
-def review_values(*, values, user, approve: bool, comment: str = "", route: str = Route.WEB) -> int:
-    """Approve or return submitted values, all or none. Returns how many were reviewed.
+class ValueReview:
+    """Indicator values as a kind of reviewed row (``review.workflow.ReviewKind``)."""
 
-    Only the secretariat reviews, only values still awaiting review; returning needs a comment
-    for the national team. Approving a value supersedes the approved value of its slot.
-    """
-    require_secretariat(user)
-    comment = comment.strip()
-    if not approve and not comment:
-        raise ValidationError({"comment": _("Say why the value is returned.")})
-    with transaction.atomic():
-        ids = {v.pk for v in values}
-        rows = list(
-            IndicatorValue.objects.select_for_update()
-            .filter(pk__in=ids)
-            .select_related("indicator", "country")
+    model = IndicatorValue
+
+    def lock(self, ids: set[int]) -> list[IndicatorValue]:
+        # The indicator a value belongs to never changes: read it first, then the indicators
+        # (step 2, as every write of values takes them), then the values (step 3).
+        indicators = set(
+            IndicatorValue.objects.filter(pk__in=ids).values_list("indicator_id", flat=True)
         )
-        if not rows or len(rows) != len(ids):
-            raise ValidationError(_("Some of the selected values no longer exist."))
+        locked = lock_indicators(indicators)
+        rows = lock_values(ids)
+        countries = Country.objects.in_bulk({row.country_id for row in rows})
         for row in rows:
-            if row.review_state != ReviewState.SUBMITTED:
-                raise ValidationError(
-                    _(
-                        "%(indicator)s %(country)s (%(period)s) is no longer awaiting review: "
-                        "%(state)s."
-                    )
-                    % {
-                        "indicator": row.indicator.code,
-                        "country": row.country.iso3,
-                        "period": row.period_display,
-                        "state": row.get_review_state_display(),
-                    }
-                )
-        now = timezone.now()
-        if approve:
-            slots = Q(pk__in=[])
-            for row in rows:
-                slots |= Q(
-                    indicator_id=row.indicator_id,
-                    country_id=row.country_id,
-                    period_start=row.period_start,
-                    period_end=row.period_end,
-                )
-            replaced = list(
-                IndicatorValue.objects.filter(slots, review_state=ReviewState.APPROVED)
-                .exclude(pk__in=ids)
-                .select_related("indicator")
-            )
-            _supersede(replaced, user, route)
-        events = []
+            row.indicator = locked[row.indicator_id]
+            row.country = countries[row.country_id]
+        return rows
+
+    def refusal(self, row: IndicatorValue) -> None:
+        return None
+
+    def name(self, row: IndicatorValue) -> str:
+        return f"{row.indicator.code} {row.country.iso3} ({row.period_display})"
+
+    def subject(self, row: IndicatorValue) -> dict:
+        return {"value": row}
+
+    def after(self, rows, *, approved: bool, user, route: str) -> None:
+        """An approved value supersedes the approved value of its slot (one public value per
+        indicator, country and period)."""
+        if not approved:
+            return
+        slots = Q(pk__in=[])
         for row in rows:
-            row.review_state = ReviewState.APPROVED if approve else ReviewState.RETURNED
-            row.reviewed_by = user
-            row.reviewed_at = now
-            row.review_comment = comment
-            row.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_comment"])
-            events.append(
-                _event(
-                    user,
-                    IndicatorEvent.Action.APPROVED if approve else IndicatorEvent.Action.RETURNED,
-                    route,
-                    value=row,
-                    old=ReviewState.SUBMITTED,
-                    new=row.review_state,
-                    comment=comment,
-                )
+            slots |= Q(
+                indicator_id=row.indicator_id,
+                country_id=row.country_id,
+                period_start=row.period_start,
+                period_end=row.period_end,
             )
-        IndicatorEvent.objects.bulk_create(events)
-        if approve:
-            announce_figures_changed(IndicatorValue)
-    return len(rows)
+        replaced = list(
+            IndicatorValue.objects.filter(slots, review_state=ReviewState.APPROVED).exclude(
+                pk__in=[row.pk for row in rows]
+            )
+        )
+        _supersede(replaced, user, route)
+
+
+VALUES = ValueReview()
+
+
+def review_values(*, values, user, approve: bool, comment: str = "", route: str = Route.WEB) -> int:
+    """Approve or return submitted values (instances or ids), all or none; how many were
+    reviewed. The one review workflow (``review.workflow``); approving a value supersedes the
+    approved value of its slot (``indicators.review.ValueReview.after``)."""
+    return workflow.review(VALUES, values, user=user, approve=approve, comment=comment, route=route)
 
 
 def link_indicator(
@@ -417,15 +406,15 @@ def link_indicator(
             commitment=commitment, indicator=indicator, defaults={"rationale": rationale.strip()}
         )
         if created:
-            _event(
+            log(
                 user,
-                IndicatorEvent.Action.LINKED,
+                ChangeEvent.Action.INDICATOR_LINKED,
                 route,
                 indicator=indicator,
                 commitment=commitment,
                 new=f"{commitment.code} ↔ {indicator.code}",
                 comment=rationale.strip(),
-            ).save()
+            )
             announce_figures_changed(CommitmentIndicator)
     return link
 
@@ -433,13 +422,107 @@ def link_indicator(
 def unlink_indicator(*, link: CommitmentIndicator, user, route=Route.WEB) -> None:
     require_secretariat(user)
     with transaction.atomic():
-        _event(
+        log(
             user,
-            IndicatorEvent.Action.UNLINKED,
+            ChangeEvent.Action.INDICATOR_UNLINKED,
             route,
             indicator=link.indicator,
             commitment=link.commitment,
             old=f"{link.commitment.code} ↔ {link.indicator.code}",
-        ).save()
+        )
         link.delete()
         announce_figures_changed(CommitmentIndicator)
+
+
+# --- the catalogue: indicators and the reasons of links, edited by the secretariat -------------
+
+INDICATOR_FIELDS = [
+    "name_en",
+    "name_es",
+    "unit",
+    "definition_en",
+    "definition_es",
+    "focus_area",
+    "pillar",
+    "pillar_rationale",
+    "higher_is_better",
+    "order",
+]
+
+
+def add_indicator(*, code: str, user, route: str = Route.WEB, **fields) -> Indicator:
+    """Add an indicator to the catalogue (secretariat only): every model rule checked first
+    (``ValidationError`` by field, nothing written), an audit event (the code and name; the
+    code in the comment), and the figures move."""
+    require_secretariat(user)
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    indicator = Indicator(code=code, **fields)
+    indicator.full_clean()
+    with transaction.atomic():
+        indicator.save()
+        log(
+            user,
+            ChangeEvent.Action.INDICATOR_ADDED,
+            route,
+            indicator=indicator,
+            new=f"{indicator.code}: {indicator.name_en}",
+            comment=indicator.code,
+        )
+        announce_figures_changed(Indicator)
+    return indicator
+
+
+def edit_indicator(*, indicator: Indicator, user, route: str = Route.WEB, **changes) -> Indicator:
+    """Edit an indicator of the catalogue (its names, definitions, unit, focus area, pillar,
+    whether higher is better, order; never its code): an audit event per field changed
+    ("WORK_PERMITS_REFUGEES: name_es", old and new), and the figures move (the pages show the
+    catalogue beside the values). A broken rule is a ``ValidationError`` and nothing is
+    written."""
+    return edit_fields(
+        indicator,
+        changes,
+        allowed=INDICATOR_FIELDS,
+        user=user,
+        action=ChangeEvent.Action.INDICATOR_EDITED,
+        route=route,
+        subject=indicator.code,
+        about={"indicator": indicator},
+    )
+
+
+RATIONALE_MAX_LENGTH = CommitmentIndicator._meta.get_field("rationale").max_length
+
+
+def edit_link(
+    *, link: CommitmentIndicator, rationale: str, user, route: str = Route.WEB
+) -> CommitmentIndicator:
+    """Say why an indicator evidences a commitment (the link's reason; secretariat only): an
+    audit event with the old and new reason, and the figures move."""
+    require_secretariat(user)
+    rationale = (rationale or "").strip()
+    if len(rationale) > RATIONALE_MAX_LENGTH:
+        raise ValidationError({"rationale": too_long_message(len(rationale), RATIONALE_MAX_LENGTH)})
+    with transaction.atomic():
+        link = (
+            CommitmentIndicator.objects.select_for_update(of=("self",))
+            .select_related("commitment", "indicator")
+            .get(pk=link.pk)
+        )
+        if link.rationale == rationale:
+            return link
+        log(
+            user,
+            ChangeEvent.Action.LINK_EDITED,
+            route,
+            commitment=link.commitment,
+            indicator=link.indicator,
+            old=link.rationale,
+            new=rationale,
+            comment=f"{link.commitment.code} ↔ {link.indicator.code}",
+        )
+        link.rationale = rationale
+        link.save(update_fields=["rationale"])
+        announce_figures_changed(CommitmentIndicator)
+    return link

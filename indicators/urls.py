@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from indicators import views
 
 urlpatterns = [
     path("", views.values_page, name="indicator-values"),

@@ -1,6 +1,6 @@
 """The indicators workspace: national teams submit values for their own countries, the
 secretariat records values for any country and reviews submissions. Views parse and render;
-the rules live in ``services`` and ``commitments.permissions``."""
+the rules live in ``services`` and ``countries.permissions``."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from commitments.permissions import is_secretariat, member_country_ids
-from commitments.views import secretariat_view, workspace_view
+from countries.decorators import secretariat_view, workspace_view
 from countries.models import Country
-
-from . import selectors, services
-from .forms import IndicatorValueForm, ReviewForm
-from .models import IndicatorValue, Route
+from countries.permissions import is_secretariat, member_country_ids
+from indicators import selectors, services
+from indicators.forms import IndicatorValueForm
+from indicators.models import IndicatorValue
+from mirps.forms import add_errors
+from mirps.vocabulary import Route
 
 FORM_FIELDS = [
     "qualifier",
@@ -31,14 +32,6 @@ FORM_FIELDS = [
     "source_quote",
     "note",
 ]
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _initial_from(value: IndicatorValue) -> dict:
@@ -112,7 +105,7 @@ def values_page(request):
             except services.Conflict as conflict:
                 form.add_error(None, str(conflict))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 if secretariat:
                     messages.success(request, _("Value saved and approved."))
@@ -141,42 +134,6 @@ def values_page(request):
 
 @secretariat_view
 def review_page(request):
-    """Submitted values grouped by country, each beside the approved value it would replace:
-    approve or return (with a comment), one by one or several at once."""
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("approve_one"):
-            ids, approve = [request.POST["approve_one"]], True
-        elif request.POST.get("return_one"):
-            ids, approve = [request.POST["return_one"]], False
-        else:
-            ids, approve = request.POST.getlist("value"), request.POST.get("action") == "approve"
-        values = list(IndicatorValue.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
-        if not values:
-            messages.error(request, _("Select at least one value."))
-        else:
-            try:
-                count = services.review_values(
-                    values=values,
-                    user=request.user,
-                    approve=approve,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                if approve:
-                    text = ngettext("%(n)d value approved.", "%(n)d values approved.", count)
-                else:
-                    text = ngettext("%(n)d value returned.", "%(n)d values returned.", count)
-                messages.success(request, text % {"n": count})
-                return redirect("indicator-review")
-    queue = selectors.review_queue()
-    groups: dict[Country, list] = {}
-    for row in queue:
-        groups.setdefault(row.value.country, []).append(row)
-    return render(
-        request,
-        "indicators/review.html",
-        {"groups": groups.items(), "count": len(queue), "form": form},
-    )
+    """The indicator review has moved into the one review queue (statuses and indicator values
+    together): this address keeps working, showing the queue's indicator values."""
+    return redirect(f"{reverse('review-queue')}?kind=indicators", permanent=False)

@@ -3,7 +3,9 @@
 drf-spectacular documents the success of each operation. Every operation can also refuse: bad
 parameters or data, or characters no database can hold (400, ``mirps.middleware``), wrong
 credentials or a missing role (403: sessions come first among the authentication classes, so
-DRF answers 403 rather than 401), too many failed sign-ins from an address (429), and an object
+DRF answers 403 rather than 401), too many requests (429, with ``Retry-After``: the API's rate
+limit per account or per address, ``mirps.throttling``, or too many failed sign-ins from an
+address, ``mirps.middleware``), and an object
 that does not exist (404: operations with a path parameter, and pages past the last one).
 ``ApiAutoSchema`` adds those, with their bodies, to every operation; where a view declares its
 own body for one of these codes (a spreadsheet rejected with its upload record), the schema
@@ -44,7 +46,19 @@ ERRORS = {
     "400": ("validation", "Invalid parameters or data, or characters that are not allowed."),
     "403": ("detail", "Wrong credentials, or the account may not do this."),
     "404": ("detail", "No such object (or not visible to you)."),
-    "429": ("detail", "Too many failed sign-ins from this address; see Retry-After."),
+    "429": (
+        "detail",
+        "Too many requests (the rate limit per account, or per address without one), or too "
+        "many failed sign-ins from this address: try again after Retry-After seconds.",
+    ),
+}
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+    }
 }
 
 
@@ -73,9 +87,13 @@ class ApiAutoSchema(AutoSchema):
                     "content": {"application/json": {"schema": body}},
                     "description": description,
                 }
+                if code == "429":
+                    responses[code]["headers"] = RETRY_AFTER
                 continue
             for media in responses[code].setdefault("content", {}).values():
                 declared = media.get("schema")
                 media["schema"] = {"anyOf": [declared, body]} if declared else body
             responses[code]["description"] = responses[code].get("description") or description
+            if code == "429":
+                responses[code].setdefault("headers", RETRY_AFTER)
         return responses

@@ -1,6 +1,13 @@
-"""Reading and writing numbers as people print them: ``63,152,181`` in English, ``63.152.181`` in
-Spanish, and sources that mix the two (the 2020 newsletter prints ``$16.494.551`` beside
-``$18,008,112``). Figures are ``Decimal``, never float.
+"""Reading and writing numbers as people print them. Figures are ``Decimal``, never float.
+
+**Writing** (the one rule, ``format_amount``): ``63,152,181`` and ``41.5`` in English and in
+Spanish alike: our readers are Latin American (Mexico and Central America group thousands
+with a comma and write decimals with a point), not Spain's ``63.152.181``. Django's number
+formatting in Spanish (``floatformat``, ``number_format``, the admin) takes the same
+separators from ``mirps/formats/es/formats.py``, and the charts use ``es-419``.
+
+**Reading** (``parse_amount``) accepts both styles, since sources mix them (the 2020
+newsletter prints ``$16.494.551`` beside ``$18,008,112``) and sheets come from everywhere.
 """
 
 from __future__ import annotations
@@ -8,7 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .i18n import active_language
+from mirps.i18n import active_language
 
 # Numbers a source writes in words ("three work permits"); enough for the figures we load.
 NUMBER_WORDS = {
@@ -77,11 +84,15 @@ def _fraction(digits: str) -> Decimal:
         raise ValueError(digits) from exc
 
 
-SEPARATORS = {"en": (",", "."), "es": (".", ",")}  # (thousands, decimal)
+# The separators we write, in every language (the Spanish of Mexico and Central America).
+THOUSAND_SEPARATOR = ","
+DECIMAL_SEPARATOR = "."
+NUMBER_GROUPING = 3
+SEPARATORS = {"en": (",", "."), "es": (THOUSAND_SEPARATOR, DECIMAL_SEPARATOR)}
 
 
 def format_amount(value, decimals: int | None = None, language: str | None = None) -> str:
-    """``Decimal("63152181")`` → ``"63,152,181"`` (English) or ``"63.152.181"`` (Spanish).
+    """``Decimal("63152181")`` → ``"63,152,181"`` in English and in Spanish alike.
 
     ``decimals=None`` writes the decimals the value has beyond trailing zeros (``336.00`` →
     ``336``, ``12.50`` → ``12.5``); an integer rounds to that many places.

@@ -6,6 +6,7 @@ Production defaults are the safe ones (DEBUG off, secure cookies, a required SEC
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -62,8 +63,34 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set (or DJANGO_DEV=1 for development).")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 
+# The key that signs the manifest of `export_data` archives and that `import_data` checks
+# (backups/archive.py): the server's SECRET_KEY unless set; to import an archive made on another
+# server, set the same BACKUP_SIGNING_KEY on both.
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEV else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# The apps by layer, each importing only from the ones above it in this list
+# (docs/architecture.md): the ground, the reporting calendar, the catalogue, statuses, the
+# context figures, the workspace, the spreadsheet exchange, the public side.
+PROJECT_APPS = [
+    "countries",
+    "audit",
+    "review",
+    "periods",
+    "commitments",
+    "statuses",
+    "indicators",
+    "funding",
+    "workspace",
+    "spreadsheets",
+    "notifications",
+    "reports",
+    "releases",
+    "demo",
+    "backups",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,13 +107,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
-    "countries",
-    "commitments",
-    # context beside the commitments (issue 13): country indicators, funding
-    "indicators",
-    "funding",
-    "reports",
-    "notifications",
+    "huey.contrib.djhuey",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -95,6 +117,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 405 for a method the route does not take, before CSRF, credentials or permissions
+    # decide about the request (its check runs first among the views' checks)
+    "mirps.middleware.MethodNotAllowed",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -123,7 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commitments.context_processors.roles",
+                "workspace.context_processors.roles",
                 "notifications.context_processors.inbox",
             ],
         },
@@ -203,6 +228,48 @@ FIGURES_WARM = os.environ.get("FIGURES_WARM", "off" if DEV else "thread")
 if FIGURES_WARM not in ("thread", "sync", "off"):
     raise ImproperlyConfigured(f"FIGURES_WARM must be thread, sync or off, not {FIGURES_WARM!r}")
 
+# Background jobs (Huey, mirps/jobs.py; why Huey: README "Why these libraries"). Production:
+# Redis, JOBS_URL=redis://host:6379/1 (the default is a Redis on this host), and a worker
+# process beside gunicorn (`manage.py run_huey`). Development (`make run`) needs no service:
+# the queue is a SQLite file (JOBS_SQLITE, jobs.sqlite3 beside the database) and the web
+# process runs Huey's own consumer as a thread, started when a job is queued
+# (JOBS_EMBEDDED_WORKER). JOBS_IMMEDIATE=1 runs each job at once in the caller (the tests).
+JOBS_URL = os.environ.get("JOBS_URL", "" if DEV else "redis://127.0.0.1:6379/1")
+if JOBS_URL and not JOBS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"JOBS_URL must be a redis:// URL, not {JOBS_URL!r}")
+JOBS_IMMEDIATE = env_bool("JOBS_IMMEDIATE", False)
+JOBS_EMBEDDED_WORKER = env_bool("JOBS_EMBEDDED_WORKER", not JOBS_URL)
+HUEY = {
+    "name": os.environ.get("JOBS_QUEUE", "mirps-jobs"),
+    "immediate": JOBS_IMMEDIATE,
+    "consumer": {"workers": env_int("JOBS_WORKERS", 1), "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": JOBS_URL}
+        if JOBS_URL
+        else {
+            "huey_class": "huey.SqliteHuey",
+            "filename": os.environ.get("JOBS_SQLITE", str(BASE_DIR / "jobs.sqlite3")),
+        }
+    ),
+}
+
+# Releases (issue 23): each locked period published as files that never change. The licence
+# of the data (RELEASES_LICENSE_NAME/_PATH/_TITLE: CC BY 4.0 unless set), who publishes them
+# and under what title (in the citation). A build of more than RELEASES_INLINE_MAX_COMMITMENTS
+# commitments (about two seconds of work, docs/benchmarks.md) runs as a background job.
+RELEASES_LICENSE = {
+    "name": os.environ.get("RELEASES_LICENSE_NAME", "CC-BY-4.0"),
+    "path": os.environ.get("RELEASES_LICENSE_PATH", "https://creativecommons.org/licenses/by/4.0/"),
+    "title": os.environ.get(
+        "RELEASES_LICENSE_TITLE", "Creative Commons Attribution 4.0 International"
+    ),
+}
+RELEASES_PUBLISHER = os.environ.get(
+    "RELEASES_PUBLISHER", "MIRPS Technical Secretariat (UNHCR and OAS)"
+)
+RELEASES_TITLE = os.environ.get("RELEASES_TITLE", "MIRPS commitment monitor: open data")
+RELEASES_INLINE_MAX_COMMITMENTS = env_int("RELEASES_INLINE_MAX_COMMITMENTS", 10000)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -216,6 +283,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers in Spanish as our Latin American readers write them: 63,152,181 and 41.5
+# (mirps/formats/es/formats.py, from the one rule in mirps/numbers.py).
+FORMAT_MODULE_PATH = ["mirps.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -262,6 +332,9 @@ SESSION_COOKIE_HTTPONLY = True
 # Forms carry the token in the page ({% csrf_token %}, DRF's and Swagger UI's templates): no
 # script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# A form sent from a stale page gets the site's own page, in the reader's language, with a way
+# back to the page (where what was typed is put back), not the framework's English one.
+CSRF_FAILURE_VIEW = "mirps.views.csrf_failure"
 
 # Content Security Policy (django-csp; Django 5.2 has no built-in one). Only our own scripts,
 # styles, fonts and images; no inline scripts. Inline style *attributes* stay allowed because the
@@ -282,6 +355,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The client's address (mirps/client_ip.py, the one rule every counter below uses): behind a
+# proxy, REMOTE_ADDR is the proxy's for everyone. X-Forwarded-For is read right to left only
+# through the proxies listed here (addresses or networks, comma-separated, e.g.
+# TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8); none by default, so nobody can claim an address by
+# sending the header.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks (e.g. 10.0.0.0/8), not {_proxy!r}"
+        ) from exc
+AXES_CLIENT_IP_CALLABLE = "mirps.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "mirps.client_ip.client_ip"
+
 # Repeated failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one username from
 # one IP address, that pair is refused (HTTP 429) until AXES_COOLOFF_TIME has passed since the
 # last counted failure. Failures during a lockout do not extend it, so nobody can keep a real user
@@ -298,17 +387,32 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"  # a page in the user's language
 
 # Besides axes (per username and address), failed sign-ins are counted per address across all
-# usernames (mirps/middleware.py, django-ratelimit in the shared cache): once an address has
-# this many failures in the window ("count/period", e.g. 20/h or 50/30m), its sign-in attempts
-# (the sign-in pages and API requests with credentials) get 429 until the window ends. Only
-# failures count, so an office of many people behind one address is not slowed down.
-SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20/h")
-if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", SIGN_IN_FAILURES_PER_ADDRESS):
-    raise ImproperlyConfigured(
-        "SIGN_IN_FAILURES_PER_ADDRESS must read count/period (e.g. 20/h, 50/30m), not "
-        f"{SIGN_IN_FAILURES_PER_ADDRESS!r}"
-    )
-# If the cache cannot be reached the throttle lets sign-ins through (axes, in the database,
+# usernames (mirps/middleware.py, django-ratelimit in the shared cache), against a password
+# spray. Once an address has this many failures in the window ("count/period", e.g. 20/h or
+# 50/30m), every username that has failed from that address in the window is refused there
+# (429) until the window ends: the spray gets one guess per username per window, not axes's
+# five per quarter of an hour. A person who has not failed from that address still signs in,
+# so an attacker cannot lock out the people who share an address with them (an office), and
+# nobody elsewhere is affected at all.
+RATE_FORMAT = re.compile(r"[1-9][0-9]*/[0-9]*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if not RATE_FORMAT.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must read count/period (e.g. 20/h, 50/30m, 120/m), not {value!r}"
+        )
+    return value
+
+
+SIGN_IN_FAILURES_PER_ADDRESS = env_rate("SIGN_IN_FAILURES_PER_ADDRESS", "20/h")
+# The API's rate limit (mirps/throttling.py), counted in the shared cache so that every worker
+# of every server shares one budget: requests per client address without an account, per
+# account with one; over it, 429 with Retry-After.
+API_RATE_ANON = env_rate("API_RATE_ANON", "120/m")
+API_RATE_USER = env_rate("API_RATE_USER", "600/m")
+# If the cache cannot be reached, the throttles let requests through (axes, in the database,
 # still locks a username per address); the health check reports the outage.
 RATELIMIT_FAIL_OPEN = True
 
@@ -328,8 +432,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # The reporting cycle's notifications (notifications/cycle.py, `manage.py send_reminders`).
-# SITE_URL makes the links in e-mails absolute (default: https:// and the first ALLOWED_HOSTS).
-_site_default = "http://127.0.0.1:8000" if DEV else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+# SITE_URL makes the links in e-mails absolute (default: https:// and the first ALLOWED_HOSTS;
+# in development, the address `make run` serves: http://127.0.0.1:$PORT, 8000 unless set).
+DEV_PORT = env_int("PORT", 8000) if DEV else None
+_site_default = (
+    f"http://127.0.0.1:{DEV_PORT}" if DEV else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+)
 SITE_URL = os.environ.get("SITE_URL", "").strip() or _site_default
 if not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
@@ -366,8 +474,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
+    # DRF's parsers, with JSON nesting bounded (mirps/parsers.py: a 400, not a RecursionError)
+    "DEFAULT_PARSER_CLASSES": [
+        "mirps.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "mirps.pagination.Pagination",
     "PAGE_SIZE": 50,
+    # One rate limit for every operation, per account or per address (API_RATE_USER/_ANON)
+    "DEFAULT_THROTTLE_CLASSES": ["mirps.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {},
 }
 

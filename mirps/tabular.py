@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
@@ -19,6 +20,18 @@ from openpyxl.utils import get_column_letter
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+class Table(NamedTuple):
+    """A table to export: a sheet of an .xlsx, or a CSV file (the exports of every app)."""
+
+    title: str
+    header: list[str]
+    rows: list[list]
+
+    def with_column(self, heading: str, value) -> Table:
+        """The table with one more column, ``value`` on every row (e.g. the demo-data note)."""
+        return Table(self.title, [*self.header, heading], [[*row, value] for row in self.rows])
 
 
 def safe(value):
@@ -40,8 +53,8 @@ def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def rows_to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """An .xlsx with one sheet per (title, header, rows): bold frozen header, sensible widths."""
+def rows_to_xlsx(sheets: Sequence[Table]) -> bytes:
+    """An .xlsx with one sheet per ``Table``: bold frozen header, sensible widths."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:

@@ -4,18 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from commitments.api import views as commitment_api
+from commitments import api as catalogue_api
+from countries import api as country_api
 from funding import api as funding_api
 from indicators import api as indicator_api
 from mirps.views import health
+from periods import api as period_api
+from releases.api import ReleaseDetailView, ReleaseListView
 from reports.api import ProgressView
+from spreadsheets import api as spreadsheet_api
+from spreadsheets import edition_api
+from statuses import api as status_api
 
 
 class Router(DefaultRouter):
     """The API root lists the figures (``progress/``, a plain view outside the router) first,
     then every collection."""
 
-    extra_root = {"progress": "api-progress"}
+    extra_root = {"progress": "api-progress", "releases": "api-releases"}
 
     def get_api_root_view(self, api_urls=None):
         listed = {
@@ -26,15 +32,17 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("countries", commitment_api.CountryViewSet, basename="country")
-router.register("pillars", commitment_api.PillarViewSet, basename="pillar")
-router.register("focus-areas", commitment_api.FocusAreaViewSet, basename="focus-area")
-router.register("periods", commitment_api.PeriodViewSet, basename="period")
-router.register("plans", commitment_api.PlanViewSet, basename="plan")
-router.register("commitments", commitment_api.CommitmentViewSet, basename="commitment")
-router.register("status-updates", commitment_api.StatusUpdateViewSet, basename="status-update")
+router.register("countries", country_api.CountryViewSet, basename="country")
+router.register("pillars", catalogue_api.PillarViewSet, basename="pillar")
+router.register("focus-areas", catalogue_api.FocusAreaViewSet, basename="focus-area")
+router.register("periods", period_api.PeriodViewSet, basename="period")
+router.register("plans", catalogue_api.PlanViewSet, basename="plan")
+router.register("commitments", status_api.CommitmentViewSet, basename="commitment")
+# issue 22: new editions of the plans (secretariat only)
+router.register("plan-editions", edition_api.PlanEditionViewSet, basename="plan-edition")
+router.register("status-updates", status_api.StatusUpdateViewSet, basename="status-update")
 router.register(
-    "spreadsheet-uploads", commitment_api.SpreadsheetUploadViewSet, basename="spreadsheet-upload"
+    "spreadsheet-uploads", spreadsheet_api.SpreadsheetUploadViewSet, basename="spreadsheet-upload"
 )
 # Context beside the commitments (issue 13): indicators and funding.
 router.register("indicators", indicator_api.IndicatorViewSet, basename="indicator")
@@ -54,11 +62,21 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("funding/", include("funding.urls")),
+    path("releases/", include("releases.urls")),
     path("workspace/indicators/", include("indicators.urls")),
+    path("workspace/", include("workspace.urls")),
     path("workspace/", include("commitments.urls")),
+    path("workspace/", include("periods.urls")),
+    path("workspace/", include("spreadsheets.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/progress/", ProgressView.as_view(), name="api-progress"),
+    path("api/v1/releases/", ReleaseListView.as_view(), name="api-releases"),
+    path(
+        "api/v1/releases/<str:period>/<str:version>/",
+        ReleaseDetailView.as_view(),
+        name="api-release",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -8,6 +8,8 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -74,6 +76,25 @@ def page_not_found(request, exception):
     if _api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that is no longer valid (``CSRF_FAILURE_VIEW``): the site's own
+    page in the reader's language, with a link back to the page the form came from (which puts
+    back what was typed, ``static/js/drafts.js``), instead of the framework's English one. JSON
+    under ``/api/``. Always 403; nothing was done."""
+    logger.warning("CSRF refusal at %s: %s", request.path, reason)
+    if _api(request):
+        return JsonResponse(
+            {"detail": _("The form was sent from a page that is no longer valid.")}, status=403
+        )
+    referer = request.META.get("HTTP_REFERER", "")
+    back = ""
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = referer
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 def server_error(request):

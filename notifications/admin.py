@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, Preference
+from notifications.models import Notification, Preference
 
 
 @admin.register(Notification)

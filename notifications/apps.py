@@ -6,6 +6,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = _("Notifications")
+    # what the Secretariat group may do here (countries.roles.ensure_roles gathers them)
+    secretariat_permissions = [
+        "view_notification",
+    ]
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from notifications import receivers  # noqa: F401  (connects the signal receivers)

@@ -3,12 +3,12 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
-from commitments.models import StatusUpdate
-from commitments.permissions import is_secretariat
-from commitments.tracker import returned_to
 from countries.models import Membership
-
-from .models import Notification
+from countries.permissions import is_secretariat
+from indicators.models import IndicatorValue
+from notifications.models import Notification
+from statuses.models import StatusUpdate
+from workspace.tracker import returned_to
 
 
 def _count(queryset):
@@ -25,7 +25,8 @@ def _count(queryset):
 
 def counts_for(user) -> dict:
     """The menu's counts, in one query: unread notifications, submissions returned to the
-    user's countries and still unanswered, and (secretariat) submissions waiting for review."""
+    user's countries and still unanswered, and (secretariat) submissions waiting for review:
+    statuses and indicator values, both in the review queue."""
     if user is None or not user.is_authenticated:
         return {"unread": 0, "returned": 0, "waiting": 0}
     # the user's countries as a subquery: no separate query for the memberships
@@ -33,7 +34,9 @@ def counts_for(user) -> dict:
     annotations = {
         "unread": _count(Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)),
         "returned": _count(returned_to(own)),
-        "waiting": _count(StatusUpdate.objects.pending()) if is_secretariat(user) else Value(0),
+        "waiting": _count(StatusUpdate.objects.pending()) + _count(IndicatorValue.objects.pending())
+        if is_secretariat(user)
+        else Value(0),
     }
     row = (
         get_user_model()

@@ -30,25 +30,31 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from commitments import tracker
-from commitments.models import ReportingPeriod, ReviewState, StatusUpdate
 from countries.models import Membership
-
-from .messages import LIST_LIMIT, describe
-from .models import SCHEDULED_KINDS, EmailState, Kind, Notification, Preference
+from countries.permissions import secretariat_accounts
+from indicators.models import IndicatorValue
+from mirps.vocabulary import ReviewState
+from notifications.messages import LIST_LIMIT, describe
+from notifications.models import SCHEDULED_KINDS, EmailState, Kind, Notification, Preference
+from periods.models import ReportingPeriod
+from statuses.models import StatusUpdate
+from workspace import tracker
 
 log = logging.getLogger(__name__)
+
+RETURNED_KINDS = frozenset({Kind.RETURNED, Kind.VALUE_RETURNED})
 
 PASSED_WINDOW = 14  # days after the deadline during which "deadline passed" may still go out
 RETURNED_SWEEP = timedelta(days=7)  # returned submissions checked for a missing notification
@@ -110,27 +116,9 @@ def team_members(country_ids=None) -> dict[int, tuple]:
 
 
 def secretariat_users() -> list:
-    """Active secretariat staff (the review permission, through a group or directly, or a
-    superuser: ``commitments.permissions.is_secretariat`` in one query). Exists() rather than
-    joins: OR-ed joins over groups and permissions multiply rows and need a slow DISTINCT."""
-    from django.contrib.auth.models import Permission
-
-    User = get_user_model()  # noqa: N806
-    review = Permission.objects.filter(
-        codename="review_statusupdate", content_type__app_label="commitments"
-    )
-    in_group = User.groups.through.objects.filter(
-        user=OuterRef("pk"), group__permissions__in=review
-    )
-    directly = User.user_permissions.through.objects.filter(
-        user=OuterRef("pk"), permission__in=review
-    )
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Exists(in_group) | Exists(directly))
-        .select_related("notification_preference")
-        .order_by("pk")
-    )
+    """The secretariat's accounts (``countries.permissions.secretariat_accounts``) with their
+    notification preferences."""
+    return list(secretariat_accounts().select_related("notification_preference"))
 
 
 def _make(user, kind, key, data, *, language, now=None, period=None, update=None):
@@ -140,7 +128,7 @@ def _make(user, kind, key, data, *, language, now=None, period=None, update=None
         state, note = EmailState.SKIPPED, "no e-mail address"
     elif kind in SCHEDULED_KINDS and pref is not None and not pref.email_reminders:
         state, note = EmailState.SKIPPED, "unsubscribed from reminder e-mails"
-    elif kind == Kind.RETURNED and pref is not None and not pref.email_returned:
+    elif kind in RETURNED_KINDS and pref is not None and not pref.email_returned:
         state, note = EmailState.SKIPPED, "returned e-mails turned off"
     return Notification(
         recipient=user,
@@ -193,146 +181,228 @@ def active_periods(today) -> list[ReportingPeriod]:
     )
 
 
+@dataclass
+class _PeriodState:
+    """What ``period_notices`` reads once and its three kinds of notice share."""
+
+    period: ReportingPeriod
+    now: datetime
+    days_left: int | None
+    progress: dict  # country id -> its tracker row
+    members: dict  # user id -> (user, their countries)
+    # (recipient id, key) -> when told; a notice made in this run counts as told at ``now``
+    told: dict[tuple[int, str], datetime]
+
+    @property
+    def code(self) -> str:
+        return self.period.code
+
+    @property
+    def opened_key(self) -> str:
+        return f"opened:{self.code}"
+
+    def data(self, **extra) -> dict:
+        """A notice's data: the period, its deadline and the days left, with ``extra``."""
+        deadline = self.period.submission_deadline
+        return {
+            "period": self.code,
+            "deadline": deadline.isoformat() if deadline else None,
+            "days_left": self.days_left,
+            **extra,
+        }
+
+    def countries_of(self, countries, extra=None) -> list[dict]:
+        """The countries with commitments, each with their count (and ``extra(country)``)."""
+        return [
+            _country(c, commitments=self.progress[c.pk].commitments, **(extra(c) if extra else {}))
+            for c in countries
+            if c.pk in self.progress and self.progress[c.pk].commitments
+        ]
+
+    def make(self, user, kind, key, data, language) -> Notification:
+        return _make(user, kind, key, data, language=language, now=self.now, period=self.period)
+
+
 def period_notices(period: ReportingPeriod, now: datetime, *, only_opened=False):
     """The period's notices due at ``now``: opened, reminder, deadline passed (to teams) and
     silent countries (to the secretariat). Five queries, whatever the number of people."""
     today = timezone.localdate(now)
-    days_left = period.days_left(today)
-    progress = {row.country.pk: row for row in tracker.tracker(period, today=today).rows}
-    members = team_members(progress.keys())
-    told: dict[tuple[int, str], datetime] = {
-        (row["recipient_id"], row["key"]): row["created_at"]
-        for row in Notification.objects.filter(period=period).values(
-            "recipient_id", "key", "created_at"
-        )
+    progress = {
+        row.country.pk: row for row in tracker.tracker(period, today=today, indicators=False).rows
     }
-    code = period.code
-    deadline = period.submission_deadline.isoformat() if period.submission_deadline else None
-    candidates = []
-
-    def countries_of(countries, extra=None):
-        return [
-            _country(c, commitments=progress[c.pk].commitments, **(extra(c) if extra else {}))
-            for c in countries
-            if c.pk in progress and progress[c.pk].commitments
-        ]
-
-    opened_key = f"opened:{code}"
-    # Opening is announced while reporting is possible on time (or without a deadline).
-    if days_left is None or days_left >= 0:
-        for user_id, (user, countries) in members.items():
-            if (user_id, opened_key) in told:
-                continue
-            data = {
-                "period": code,
-                "deadline": deadline,
-                "days_left": days_left,
-                "countries": countries_of(countries),
-            }
-            iso3s = [c.iso3 for c in countries]
-            candidates.append(
-                _make(
-                    user,
-                    Kind.PERIOD_OPENED,
-                    opened_key,
-                    data,
-                    language=language_for(user, iso3s),
-                    now=now,
-                    period=period,
-                )
+    state = _PeriodState(
+        period=period,
+        now=now,
+        days_left=period.days_left(today),
+        progress=progress,
+        members=team_members(progress.keys()),
+        told={
+            (row["recipient_id"], row["key"]): row["created_at"]
+            for row in Notification.objects.filter(period=period).values(
+                "recipient_id", "key", "created_at"
             )
-            told[(user_id, opened_key)] = now
-    if only_opened or days_left is None:
+        },
+    )
+    candidates = _opened_notices(state)
+    if only_opened or state.days_left is None:
         return _save_new(candidates)
+    candidates += _reminder_notices(state)
+    candidates += _silent_notices(state)
+    return _save_new(candidates)
 
+
+def _opened_notices(state: _PeriodState) -> list[Notification]:
+    """The opening notice to each team member not told yet. Opening is announced while
+    reporting is possible on time (or without a deadline)."""
+    if state.days_left is not None and state.days_left < 0:
+        return []
+    candidates = []
+    key = state.opened_key
+    for user_id, (user, countries) in state.members.items():
+        if (user_id, key) in state.told:
+            continue
+        data = state.data(countries=state.countries_of(countries))
+        language = language_for(user, [c.iso3 for c in countries])
+        candidates.append(state.make(user, Kind.PERIOD_OPENED, key, data, language))
+        state.told[(user_id, key)] = state.now
+    return candidates
+
+
+def _reminder_notices(state: _PeriodState) -> list[Notification]:
+    """The reminder due today (the nearest threshold of ``NOTIFICATIONS_REMINDER_DAYS`` at or
+    above the days left), or the deadline-passed notice, to each team member with something
+    not yet updated."""
+    days_left = state.days_left
     due = None
     if days_left >= 0:
         thresholds = [d for d in settings.NOTIFICATIONS_REMINDER_DAYS if d >= days_left]
         due = min(thresholds) if thresholds else None
     passed = days_left < 0
-    key = f"deadline:{code}" if passed else f"reminder:{code}:{due}"
-    if (due is not None or passed) and any((user_id, key) not in told for user_id in members):
-        missing: dict[int, list[dict]] = {}
-        rows = tracker.not_updated(period, progress.keys()).values(
-            "country_id", "code", "text", "text_es", "p_state"
+    key = f"deadline:{state.code}" if passed else f"reminder:{state.code}:{due}"
+    if due is None and not passed:
+        return []
+    if all((user_id, key) in state.told for user_id in state.members):
+        return []
+    missing = _missing_by_country(state)
+
+    def missing_of(country):
+        items = missing.get(country.pk, [])
+        return {
+            "missing": items[:LIST_LIMIT],
+            "missing_count": len(items),
+            "returned": state.progress[country.pk].returned,
+        }
+
+    candidates = []
+    for user_id, (user, countries) in state.members.items():
+        mine = state.countries_of(countries, extra=missing_of)
+        if not any(c["missing_count"] for c in mine):
+            continue  # everything updated: nothing to remind
+        if passed:
+            kind = Kind.DEADLINE_PASSED
+        else:
+            kind = Kind.REMINDER
+            opened_at = state.told.get((user_id, state.opened_key))
+            if opened_at is not None:
+                deadline = state.period.submission_deadline
+                notice = (deadline - timezone.localdate(opened_at)).days
+                if notice <= due:
+                    continue  # the opening notice, this close to the deadline, said it
+        if (user_id, key) in state.told:
+            continue
+        data = state.data(threshold=due, countries=mine)
+        language = language_for(user, [c.iso3 for c in countries])
+        candidates.append(state.make(user, kind, key, data, language))
+    return candidates
+
+
+def _missing_by_country(state: _PeriodState) -> dict[int, list[dict]]:
+    """country id -> its commitments not yet updated in the period (code, texts, state)."""
+    missing: dict[int, list[dict]] = {}
+    rows = tracker.not_updated(state.period, state.progress.keys()).values(
+        "country_id", "code", "text", "text_es", "p_state"
+    )
+    for row in rows:
+        missing.setdefault(row["country_id"], []).append(
+            {
+                "code": row["code"],
+                "text_en": row["text"],
+                "text_es": row["text_es"],
+                "state": row["p_state"] or "",
+            }
         )
-        for row in rows:
-            missing.setdefault(row["country_id"], []).append(
-                {
-                    "code": row["code"],
-                    "text_en": row["text"],
-                    "text_es": row["text_es"],
-                    "state": row["p_state"] or "",
-                }
-            )
+    return missing
 
-        def missing_of(country):
-            items = missing.get(country.pk, [])
-            return {
-                "missing": items[:LIST_LIMIT],
-                "missing_count": len(items),
-                "returned": progress[country.pk].returned,
-            }
 
-        for user_id, (user, countries) in members.items():
-            mine = countries_of(countries, extra=missing_of)
-            if not any(c["missing_count"] for c in mine):
-                continue  # everything updated: nothing to remind
-            if passed:
-                kind = Kind.DEADLINE_PASSED
-            else:
-                kind = Kind.REMINDER
-                opened_at = told.get((user_id, opened_key))
-                if opened_at is not None:
-                    notice = (period.submission_deadline - timezone.localdate(opened_at)).days
-                    if notice <= due:
-                        continue  # the opening notice, this close to the deadline, said it
-            if (user_id, key) in told:
+def _silent_notices(state: _PeriodState) -> list[Notification]:
+    """To the secretariat, in the last ``NOTIFICATIONS_SILENT_DAYS`` before the deadline: each
+    country that has sent nothing for the period."""
+    if not 0 <= state.days_left <= settings.NOTIFICATIONS_SILENT_DAYS:
+        return []
+    silent = [row for row in state.progress.values() if row.commitments and not row.submitted]
+    if not silent:
+        return []
+    candidates = []
+    for user in secretariat_users():
+        for row in silent:
+            key = f"silent:{state.code}:{row.country.iso3}"
+            if (user.pk, key) in state.told:
                 continue
-            data = {
-                "period": code,
-                "deadline": deadline,
-                "days_left": days_left,
-                "threshold": due,
-                "countries": mine,
-            }
-            candidates.append(
-                _make(
-                    user,
-                    kind,
-                    key,
-                    data,
-                    language=language_for(user, [c.iso3 for c in countries]),
-                    now=now,
-                    period=period,
-                )
-            )
+            data = state.data(country=_country(row.country, commitments=row.commitments))
+            candidates.append(state.make(user, Kind.COUNTRY_SILENT, key, data, language_for(user)))
+    return candidates
 
-    if 0 <= days_left <= settings.NOTIFICATIONS_SILENT_DAYS:
-        silent = [row for row in progress.values() if row.commitments and not row.submitted]
-        if silent:
-            for user in secretariat_users():
-                for row in silent:
-                    silent_key = f"silent:{code}:{row.country.iso3}"
-                    if (user.pk, silent_key) in told:
-                        continue
-                    data = {
-                        "period": code,
-                        "deadline": deadline,
-                        "days_left": days_left,
-                        "country": _country(row.country, commitments=row.commitments),
-                    }
-                    candidates.append(
-                        _make(
-                            user,
-                            Kind.COUNTRY_SILENT,
-                            silent_key,
-                            data,
-                            language=language_for(user),
-                            now=now,
-                            period=period,
-                        )
-                    )
+
+def returned_notices_of(model, ids) -> list[Notification]:
+    """The notices of returned submissions of ``model`` (what ``review.workflow`` reviewed)."""
+    if model is IndicatorValue:
+        return returned_value_notices(ids)
+    return returned_notices(ids)
+
+
+def _teams_of(user_ids) -> dict[int, list[str]]:
+    """user id -> the ISO3 codes of their national teams (the language they are written in)."""
+    iso3s: dict[int, list[str]] = {}
+    for membership in Membership.objects.filter(user_id__in=set(user_ids)).values(
+        "user_id", "country__iso3"
+    ):
+        iso3s.setdefault(membership["user_id"], []).append(membership["country__iso3"])
+    return iso3s
+
+
+def returned_value_notices(value_ids) -> list[Notification]:
+    """One notification per returned indicator value, to its author (if still active)."""
+    values = list(
+        IndicatorValue.objects.filter(pk__in=list(value_ids), review_state=ReviewState.RETURNED)
+        .filter(created_by__is_active=True)
+        .select_related(
+            "indicator", "country", "reviewed_by", "created_by__notification_preference"
+        )
+    )
+    teams = _teams_of(v.created_by_id for v in values)
+    candidates = []
+    for value in values:
+        user = value.created_by
+        data = {
+            "indicator": value.indicator.code,
+            "name_en": value.indicator.name_en,
+            "name_es": value.indicator.name_es,
+            "country": value.country.iso3,
+            "period_en": value.period_label_en or value.period_display,
+            "period_es": value.period_label_es or value.period_display,
+            "value": str(value.value.normalize()),
+            "comment": value.review_comment,
+            "reviewer": value.reviewed_by.get_username() if value.reviewed_by else "",
+        }
+        candidates.append(
+            _make(
+                user,
+                Kind.VALUE_RETURNED,
+                f"value-returned:{value.pk}",
+                data,
+                language=language_for(user, teams.get(user.pk, [])),
+            )
+        )
     return _save_new(candidates)
 
 
@@ -346,12 +416,7 @@ def returned_notices(update_ids) -> list[Notification]:
         .filter(created_by__is_active=True)
     )
     updates = list(updates)
-    iso3s = {}
-    if updates:
-        for membership in Membership.objects.filter(
-            user_id__in={u.created_by_id for u in updates}
-        ).values("user_id", "country__iso3"):
-            iso3s.setdefault(membership["user_id"], []).append(membership["country__iso3"])
+    iso3s = _teams_of(u.created_by_id for u in updates) if updates else {}
     candidates = []
     for update in updates:
         user = update.created_by
@@ -540,11 +605,16 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return email
 
 
-def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
+class Delivered(NamedTuple):
+    sent: int
+    failed: int
+
+
+def deliver(ids=None, *, now: datetime | None = None) -> Delivered:
     """E-mail the notifications waiting to go (those in ``ids`` only, if given): pending ones,
     failed ones with attempts left, and ones a crashed run left "being sent" (at least once
     then: the one in flight at the crash may go twice). Each is claimed by a conditional update
-    first, so two runs never send the same one. Returns (sent, failed).
+    first, so two runs never send the same one. Returns how many were sent and failed.
     """
     now = now or timezone.now()
     waiting = Q(email_state=EmailState.PENDING)
@@ -560,7 +630,7 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
     )
     candidates = list(queryset.filter(created_at__gte=now - TOO_OLD).order_by("pk"))
     if not candidates:
-        return 0, 0
+        return Delivered(0, 0)
     sent = failed = 0
     connection = get_connection(fail_silently=False)
     try:
@@ -570,7 +640,7 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
             email_state=EmailState.FAILED, email_note=f"connection: {exc}"[:300]
         )
         log.warning("notifications: cannot reach the mail server: %s", exc)
-        return 0, len(candidates)
+        return Delivered(0, len(candidates))
     # Claim them all first, in one transaction (one commit, not one per e-mail): a conditional
     # update per row, so a concurrent run claims none of ours and we claim none of its.
     claimed = []
@@ -606,7 +676,7 @@ def deliver(ids=None, *, now: datetime | None = None) -> tuple[int, int]:
                 )
     finally:
         connection.close()
-    return sent, failed
+    return Delivered(sent, failed)
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -626,5 +696,10 @@ def run(*, now: datetime | None = None) -> Summary:
         review_state=ReviewState.RETURNED, reviewed_at__gte=now - RETURNED_SWEEP
     ).values_list("pk", flat=True)
     summary.add(returned_notices(recent_returns))
-    summary.sent, summary.failed = deliver(now=now)
+    recent_values = IndicatorValue.objects.filter(
+        review_state=ReviewState.RETURNED, reviewed_at__gte=now - RETURNED_SWEEP
+    ).values_list("pk", flat=True)
+    summary.add(returned_value_notices(recent_values))
+    delivered = deliver(now=now)
+    summary.sent, summary.failed = delivered.sent, delivered.failed
     return summary

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Preference
+from notifications.models import Preference
 
 
 class PreferenceForm(forms.ModelForm):

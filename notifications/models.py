@@ -50,6 +50,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Reminder before the deadline")
     DEADLINE_PASSED = "deadline_passed", _("Deadline passed")
     RETURNED = "returned", _("Submission returned")
+    VALUE_RETURNED = "value_returned", _("Indicator value returned")
     APPROVED_DIGEST = "approved_digest", _("Approved submissions (digest)")
     WAITING_DIGEST = "waiting_digest", _("Submissions waiting for review (digest)")
     COUNTRY_SILENT = "country_silent", _("Country has reported nothing")
@@ -99,7 +100,7 @@ class Notification(models.Model):
     # recipient, so a second run of send_reminders creates nothing new.
     key = models.CharField(_("key"), max_length=100)
     period = models.ForeignKey(
-        "commitments.ReportingPeriod",
+        "periods.ReportingPeriod",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -107,7 +108,7 @@ class Notification(models.Model):
         verbose_name=_("period"),
     )
     status_update = models.ForeignKey(
-        "commitments.StatusUpdate",
+        "statuses.StatusUpdate",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -15,10 +15,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import cycle
-from .forms import PreferenceForm
-from .messages import describe
-from .models import Notification, Preference
+from notifications import cycle
+from notifications.forms import PreferenceForm
+from notifications.messages import describe
+from notifications.models import Notification, Preference
 
 INBOX_ITEMS = 8  # commitments listed per block in the inbox (the e-mail lists more)
 

@@ -1,7 +1,7 @@
 """Cached figures for the public pages, invalidated whenever a public figure may have changed.
 
 Every entry's key carries a *figures version*, a random token kept in the cache itself. The
-receiver of ``commitments.signals.figures_changed`` (connected in ``ReportsConfig.ready``) gives
+receiver of ``mirps.signals.figures_changed`` (connected by ``reports/receivers.py``) gives
 the version a new value, so every entry computed before the change is out of reach at once
 (and expires on its own later). A missing version (first use, or evicted) gets a fresh random
 value too, never a counter restarted at 1, so an old entry can never come back.
@@ -37,6 +37,9 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
+
+from statuses.selectors import demo_data_present
 
 VERSION_KEY = "reports:figures-version"
 # The shape of what is cached: raised when a cached value changes shape (2: the engine's counts
@@ -88,24 +91,31 @@ def invalidate(**_kwargs) -> None:
     if mode == "sync":
         warm()
     elif mode == "thread":
-        threading.Thread(target=_warm_in_thread, name="figures-warm", daemon=True).start()
+        # Not a daemon: a process that ends (a management command such as load_plans, a worker
+        # restarting) waits for it, rather than killing it while it holds the entries' locks,
+        # which would leave every reader of the next minute waiting on them (past gunicorn's
+        # 30 s timeout: the dashboard answered 500 after `load_plans` in production).
+        threading.Thread(target=_warm_in_thread, name="figures-warm", daemon=False).start()
+
+
+# What computes the default dashboard again after a change (``dashboard.warm``), registered by
+# ``ReportsConfig.ready``: the dashboard builds on this module, so this module does not import it.
+_warmers: list[Callable[[], None]] = []
+
+
+def register_warmer(function: Callable[[], None]) -> None:
+    """Have ``warm`` call ``function`` (once, however often it is registered)."""
+    if function not in _warmers:
+        _warmers.append(function)
 
 
 def warm() -> None:
     """Compute the default dashboard's figures (both languages) into the cache."""
-    from django.utils import translation
-
-    from . import dashboard
-
-    for language in ("es", "en"):
-        with translation.override(language):
-            ref = dashboard.reference()
-            dashboard.figures(dashboard.selection({}, ref), ref["periods"])
+    for function in _warmers:
+        function()
 
 
 def _warm_in_thread() -> None:
-    from django.db import connections
-
     try:
         warm()
     except Exception:  # a failed warm-up only means the next reader computes
@@ -184,6 +194,4 @@ def _remember(key: str, value) -> None:
 def cached_demo_flag() -> bool:
     """Whether synthetic demo statuses are loaded (the banner), cached with the figures: demo
     data is only added or removed by ``seed_demo``, which announces ``figures_changed``."""
-    from commitments.services import demo_data_present
-
     return cached("demo", [], demo_data_present)

@@ -9,26 +9,22 @@ which reuse its ``Stats``); nothing recomputes a percentage. Results are plain d
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from commitments import selectors
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    NationalPlan,
-    Pillar,
-    ReportingPeriod,
-    StatusUpdate,
-    status_legend,
-)
+from commitments.models import Commitment, FocusArea, NationalPlan, Pillar
+from commitments.selectors import data_quality
 from countries.models import Country
-
-from . import movement, progress
-from .cache import cached
+from periods.models import ReportingPeriod, open_period_among
+from reports import editions, movement, progress
+from reports.cache import cached
+from statuses.models import StatusUpdate, status_legend
+from statuses.selectors import filter_by_status, latest_period_with_data, with_carried
 
 # Below this coverage (reported ÷ commitments) a group's progress is flagged as resting on few
 # reports: the one place the threshold is set.
@@ -50,12 +46,16 @@ def lang() -> str:
 
 
 def reference() -> dict:
-    """Periods (chronological), the latest with data, and the filters' choices. Five queries."""
+    """Periods (chronological), the latest with data, the filters' choices, and where the
+    edition a period counts changed (``editions.changes``: no query of its own unless an
+    edition started after the first period). Five queries."""
 
     def build():
+        periods = list(editions.with_editions_started(ReportingPeriod.objects.chronological()))
         return {
-            "periods": list(ReportingPeriod.objects.chronological()),
-            "latest": getattr(selectors.latest_period_with_data(), "code", None),
+            "periods": periods,
+            "editions": editions.changes(periods),
+            "latest": getattr(latest_period_with_data(), "code", None),
             "countries": [{"iso3": c.iso3, "name": c.name} for c in Country.objects.all()],
             "pillars": [{"number": p.number, "name": p.name} for p in Pillar.objects.all()],
             "focus_areas": [{"code": f.code, "name": f.name} for f in FocusArea.objects.all()],
@@ -168,18 +168,53 @@ def figures(sel: Selection, periods: list[ReportingPeriod]) -> dict:
             "country": _groups(by_country),
             "focus_area": _groups(by_area),
             "heatmap": _heatmap(_groups(cells)),
-            "trend": trend_rows(data["timeline"]),
+            "trend": editions.marks(
+                trend_rows(data["timeline"]), reference()["editions"], sel.country
+            ),
+            # the 2017-2018 figure of the earlier plans, before the trend (not comparable)
+            "earlier": editions.earlier_row(**sel.engine_filters()),
             "movement": movement.summary(data["timeline"], sel.period),
         }
 
     return cached("figures", [lang(), *sel.key()], build)
 
 
+def warm() -> None:
+    """The default dashboard's figures (latest period, no filter) computed into the cache in
+    both languages (``reports.cache.warm`` calls it after the figures changed)."""
+    for language in ("es", "en"):
+        with translation.override(language):
+            ref = reference()
+            figures(selection({}, ref), ref["periods"])
+
+
 def trend_rows(timeline: progress.Timeline) -> list[dict]:
+    """The trend, oldest first; ``in_progress`` marks the open period (``open_period_among``):
+    its few updates so far are a period under way, not a fall."""
+    open_period = open_period_among(timeline.periods)
     return [
-        {"period": period.code, "kind": period.kind, **stats.as_dict()}
+        {
+            "period": period.code,
+            "kind": period.kind,
+            "in_progress": open_period is not None and period.code == open_period.code,
+            **stats.as_dict(),
+        }
         for period, stats in timeline.trend()
     ]
+
+
+class SettledTrend(NamedTuple):
+    settled: list[dict]  # the periods with figures that are no longer in progress
+    current: dict | None  # the period in progress, when it has figures
+
+
+def settled_trend(trend: list[dict]) -> SettledTrend:
+    """The trend's periods with figures, split into the settled ones and the period in progress
+    (None if none has figures): what "from 2021 to 2024" compares."""
+    rows = [t for t in trend if t["progress"] is not None]
+    settled = [t for t in rows if not t.get("in_progress")]
+    current = next((t for t in rows if t.get("in_progress")), None)
+    return SettledTrend(settled, current)
 
 
 def _heatmap(groups: list[dict]) -> dict:
@@ -204,7 +239,7 @@ def quality() -> dict:
     """The data-quality line (stated vs loaded commitment counts). Three queries, cached."""
 
     def build():
-        plans = selectors.data_quality()
+        plans = data_quality()
         return _quality_dict(plans)
 
     return cached("quality", [lang()], build)
@@ -249,6 +284,12 @@ def with_commitments(groups: list[dict]) -> list[dict]:
     return [g for g in groups if g["commitments"]]
 
 
+def _previous_edition(plan, editions) -> str:
+    """The name of the edition in force before ``plan`` among ``editions`` ('' if none)."""
+    earlier = [p for p in editions if plan and p.starts_on < plan.starts_on]
+    return max(earlier, key=lambda p: p.starts_on).edition if earlier else ""
+
+
 def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> dict | None:
     """A country's page: plan, figures by pillar and focus area, trend, what moved (counts),
     data quality. The figures follow the selection's pillar and focus area too (the same
@@ -260,13 +301,18 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
         country = Country.objects.filter(iso3=iso3).first()
         if country is None:
             return None
-        plan = NationalPlan.objects.filter(country=country).order_by("-edition").first()
+        # the edition in force at the end of the period shown (today without one), issue 22
+        on = sel.period.end_date if sel.period else timezone.localdate()
+        plan = (
+            NationalPlan.objects.filter(country=country).in_force(on).first()
+            or NationalPlan.objects.filter(country=country).order_by("starts_on").first()
+        )
         country_sel = sel.with_(country=iso3)
         data = numbers(country_sel, periods)
         by_pillar, by_area = progress.assemble(
             data["counts"], [["pillar"], ["focus_area"]], sel.period, **country_sel.engine_filters()
         )
-        plans = selectors.data_quality(NationalPlan.objects.filter(country=country))
+        plans = data_quality(NationalPlan.objects.filter(country=country))
         return {
             "iso3": country.iso3,
             "name": country.name,
@@ -277,11 +323,22 @@ def country_page(iso3: str, sel: Selection, periods: list[ReportingPeriod]) -> d
                 "title_texts": plan.title_texts if plan else None,
                 "summary_texts": plan.summary_texts if plan else None,
                 "edition": plan.edition if plan else "",
+                "starts_on": plan.starts_on if plan else None,
+                # the edition before it, from the plans data quality read (no query)
+                "previous": _previous_edition(plan, [q.plan for q in plans]),
+                # its closing figure (1 query, only when there is one)
+                "closing": editions.closing_figure(plan, [q.plan for q in plans], periods),
             },
+            # the period shown counts another edition than the period before (3 queries then)
+            "edition_note": editions.period_note(
+                plan, [q.plan for q in plans], sel.period, periods
+            ),
             "total": by_pillar.total.as_dict(),
             "pillar": with_commitments(_groups(by_pillar)),
             "focus_area": with_commitments(_groups(by_area)),
-            "trend": trend_rows(data["timeline"]),
+            "trend": editions.marks(
+                trend_rows(data["timeline"]), reference()["editions"], country.iso3
+            ),
             "movement": movement.summary(data["timeline"], sel.period),
             "quality": _quality_dict(plans),
         }
@@ -315,9 +372,10 @@ def commitments_page(rows, number, period: ReportingPeriod | None, count: int | 
     ids = [c.pk for c in page.object_list]
     shown = {
         c.pk: c
-        for c in Commitment.objects.filter(pk__in=ids)
-        .select_related("country", "focus_area", "pillar")
-        .with_status(period)
+        for c in with_carried(
+            Commitment.objects.filter(pk__in=ids).select_related("country", "focus_area", "pillar"),
+            period,
+        )
     }
     page.object_list = [shown[pk] for pk in ids]
     return page
@@ -366,10 +424,13 @@ def pager(params, number: int, count: int, per_page: int | None = None, anchor: 
 def commitment_list(sel: Selection, status: str | None):
     """The public list behind a figure, filtered, in plan order: the commitments at ``status``
     as of the period (a level, ``reported`` or ``not_reported``), found with the set of
-    statuses (``selectors.filter_by_status``). Add ``with_status`` to read each one's status
+    statuses (``filter_by_status``). Add ``with_status`` to read each one's status
     (``commitments_page`` does it for a page)."""
-    rows = Commitment.objects.select_related("country", "focus_area", "pillar").order_by(
-        "country__iso3", "focus_area__order", "order"
+    # the commitments the figure counts: the editions in force at the period's end (issue 22)
+    rows = (
+        Commitment.objects.in_force(progress.base_date(sel.period))
+        .select_related("country", "focus_area", "pillar")
+        .order_by("country__iso3", "focus_area__order", "order")
     )
     if sel.country:
         rows = rows.filter(country__iso3=sel.country)
@@ -379,7 +440,7 @@ def commitment_list(sel: Selection, status: str | None):
         rows = rows.filter(focus_area__code=sel.focus_area)
     if status not in {*(str(level) for level in progress.LEVELS), "reported", "not_reported"}:
         status = None
-    return selectors.filter_by_status(rows, sel.period, status)
+    return filter_by_status(rows, sel.period, status)
 
 
 def commitment_history(commitment: Commitment):
@@ -388,7 +449,8 @@ def commitment_history(commitment: Commitment):
         StatusUpdate.objects.counted()
         .filter(commitment=commitment)
         .select_related("period")
-        .order_by("period__end_date", "period__start_date", "created_at", "id")
+        .order_by(*StatusUpdate.LATEST_FIRST)
+        .reverse()  # oldest first, in the order that decides the status as of a period
     )
 
 
@@ -452,6 +514,7 @@ def chart_data(groups: list[dict], trend: list[dict]) -> dict:
             "progress": _("Progress (%)"),
             "coverage": _("Coverage (%)"),
             "updated": _("Updated in the period (%)"),
+            "in_progress": _("in progress: reports are still coming in"),
         },
         "levels": [
             {
@@ -467,7 +530,14 @@ def chart_data(groups: list[dict], trend: list[dict]) -> dict:
             "counts": {lv["key"]: [g["levels"][lv["key"]] for g in groups] for lv in levels},
         },
         "trend": {
-            "labels": [t["period"] for t in trend],
+            # the open period is labelled as such and drawn lighter, its line dashed
+            "labels": [
+                _("%(period)s (in progress)") % {"period": t["period"]}
+                if t.get("in_progress")
+                else t["period"]
+                for t in trend
+            ],
+            "in_progress": [bool(t.get("in_progress")) for t in trend],
             "progress": [t["progress"] for t in trend],
             "coverage": [round(100 * t["coverage"], 1) for t in trend],
             "updated": [

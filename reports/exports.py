@@ -12,15 +12,22 @@ from django.utils.translation import gettext as _
 
 from funding.exports import funding_table
 from indicators.exports import indicators_table
-from mirps.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_to_csv, rows_to_xlsx, safe
-
-from .dashboard import is_low_coverage, with_commitments
+from mirps.tabular import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Table,
+    rows_to_csv,
+    rows_to_xlsx,
+    safe,
+)
+from reports.dashboard import is_low_coverage, with_commitments
 
 __all__ = [
     "CONTEXT_TABLES",
     "CSV_CONTENT_TYPE",
     "PANELS",
     "XLSX_CONTENT_TYPE",
+    "Table",
     "commitments_table",
     "flag_demo",
     "movement_table",
@@ -64,7 +71,7 @@ def _stats_cells(stats: dict) -> list:
     ]
 
 
-def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[str], list[list]]:
+def panel_table(name: str, data: dict, period: str | None) -> Table:
     """(sheet title, header, rows) for one panel of ``dashboard.figures``: a row per group that
     holds commitments (a country's export lists only the focus areas it has), labels in full."""
     period_h = _("Period")
@@ -108,10 +115,10 @@ def panel_table(name: str, data: dict, period: str | None) -> tuple[str, list[st
     if name != "trend":  # the selection as a whole, last
         blanks = [""] * (len(header) - len(_stats_header()) - 2)
         rows.append([period, *blanks, _("All"), *_stats_cells(data["total"])])
-    return title, header, rows
+    return Table(title, header, rows)
 
 
-def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
+def movement_table(moved: dict) -> Table:
     """What moved (``movement.page`` with every row), one row per commitment."""
     kinds = {"up": _("went up"), "down": _("went down"), "first": _("first report")}
     header = [
@@ -146,11 +153,21 @@ def movement_table(moved: dict) -> tuple[str, list[str], list[list]]:
         ]
         for r in sorted(moved["rows"], key=lambda r: order[r["kind"]])  # stable: plan order
     ]
-    return _("What moved"), header, rows
+    return Table(_("What moved"), header, rows)
 
 
-def commitments_table(rows, period: str | None) -> tuple[str, list[str], list[list]]:
-    """The public list of commitments (a queryset annotated ``with_status``)."""
+def _reported_in(c) -> str | None:
+    if c.current_status is None and getattr(c, "carried_status", None) is not None:
+        return _("%(period)s (carried from %(code)s)") % {
+            "period": c.carried_period,
+            "code": c.carried_from,
+        }
+    return c.current_period
+
+
+def commitments_table(rows, period: str | None) -> Table:
+    """The public list of commitments (a queryset annotated ``with_carried``): a status carried
+    from the commitment it continues (issue 22) says so where it was reported."""
     header = [
         _("Period"),
         _("Code"),
@@ -169,23 +186,22 @@ def commitments_table(rows, period: str | None) -> tuple[str, list[str], list[li
             c.country.iso3,
             c.pillar.number,
             c.focus_area.code,
-            c.current_status,
-            c.current_period,
+            getattr(c, "shown_status", c.current_status),
+            _reported_in(c),
             c.current_narrative,
             c.localized_text,
         ]
         for c in rows
     ]
-    return _("Commitments"), header, body
+    return Table(_("Commitments"), header, body)
 
 
-def flag_demo(table: tuple[str, list[str], list[list]], demo: bool):
+def flag_demo(table: Table, demo: bool) -> Table:
     """The table with a last column saying, on every row, that its statuses are synthetic, when
     demo statuses are loaded (the rule of the pages' banner and the PDF's notice,
     ``reports.cache.cached_demo_flag``): a file passed on keeps the warning whichever rows are
     copied out of it. Unchanged without demo data."""
     if not demo:
         return table
-    title, header, rows = table
     note = _("Synthetic demo data, not real reports")
-    return title, [*header, _("Demo data")], [[*row, note] for row in rows]
+    return table.with_column(_("Demo data"), note)

@@ -1,12 +1,17 @@
 """What moved since the previous period: commitments whose approved status went up, went down,
 or was reported for the first time.
 
-For a period P, the previous period is the one before P in chronological order (by end date,
-then start date). Each commitment's status as of P is compared with its status as of the
-previous period (both "the latest approved status reported in that period or before",
-``commitments.selectors``): higher is *up*, lower is *down*, none before and one now is *first
-report*. Unchanged statuses are not listed. With no previous period, every reported commitment
-is a first report; a period ending on the same day as the previous one moves nothing.
+For a period P, the previous period is the latest one that ended before P ended
+(``periods.models.previous_among``: 2024-H2's is 2024-H1, not 2024, which ends the same day).
+Each commitment's status as of P is compared with its status as of the previous period (both
+"the latest approved status reported in that period or before", ``statuses.selectors``):
+higher is *up*, lower is *down*, none before and one now is *first report*. Unchanged statuses
+are not listed. With no previous period, every reported commitment is a first report.
+
+Plan editions (issue 22): the commitments are those ``P`` counts (its editions); a commitment
+that continues one of the previous edition (one to one) had, before its first own report, the
+status it carried from that predecessor, so its first report moved up, down or not against
+the predecessor's (named: ``compared_with``); a split or merged one is a first report.
 
 Both are computed in the database: the counts come with the trend (``progress.Timeline``, no
 extra query); the list (``page``) compares each commitment's statuses as of the two periods
@@ -17,11 +22,13 @@ which 30,000 commitments moved costs a page of rows, not 30,000 objects.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Case, CharField, Exists, Value, When
 
-from commitments.models import Commitment, FocusArea, ReportingPeriod
+from commitments.models import Commitment, FocusArea
 from countries.models import Country
-
-from . import progress
+from periods.models import ReportingPeriod, chronological, previous_among
+from reports import progress
+from statuses.selectors import carried_subquery, newest_subquery, with_status
 
 KINDS = ("up", "down", "first")
 # How many moved commitments a page of /changes/ lists (the export has them all).
@@ -66,23 +73,25 @@ def page(
     moved commitments (statuses as of both periods from ``progress.as_of_each_period_sql``,
     compared, ordered and cut to the page in the database), and their details.
     """
-    ordered = sorted(periods, key=lambda p: (p.end_date, p.start_date))
+    ordered = chronological(periods)
     codes = [p.code for p in ordered]
     empty = {"period": None, "previous": None, "rows": [], "offset": offset, "count": 0}
     empty.update({kind: 0 for kind in KINDS})
     if period is None or period.code not in codes:
         return empty
     index = codes.index(period.code)
-    previous = ordered[index - 1] if index > 0 else None
+    previous = previous_among(ordered, ordered[index])
+    before_index = codes.index(previous.code) if previous else None
     empty.update({"period": period.code, "previous": previous.code if previous else None})
     filters = {"country": country, "pillar": pillar, "focus_area": focus_area}
-    commitments = progress._filtered_commitments(**filters)
-    columns = [index - 1, index] if previous else [index]
+    # the commitments ``period`` counts: its editions (issue 22)
+    commitments = progress.in_force(period, **filters)
+    columns = [before_index, index] if previous else [index]
     a_sql, a_params = progress.as_of_each_period_sql(
         ordered, commitments, progress._filtered(filters), columns=columns
     )
     now = f"a.s{index}"
-    before = f"a.s{index - 1}" if previous else "NULL"
+    before = f"a.s{before_index}" if previous else "NULL"
     q = connection.ops.quote_name
     sql = f"""
         SELECT m.commitment_id, m.kind, m.s_before, m.s_now,
@@ -118,7 +127,7 @@ def page(
     _id, _kind, _before, _now, n_up, n_down, n_first = fetched[0]
     result.update({"up": int(n_up), "down": int(n_down), "first": int(n_first)})
     result["count"] = result["up"] + result["down"] + result["first"]
-    details = _details([row[0] for row in fetched], period)
+    details = _details([row[0] for row in fetched], period, previous)
     result["rows"] = [
         {**details[commitment_id], "kind": KINDS[kind], "from": was, "to": now_}
         for commitment_id, kind, was, now_, *_counts in fetched
@@ -126,16 +135,35 @@ def page(
     return result
 
 
-def _details(ids: list[int], period: ReportingPeriod) -> dict[int, dict]:
-    """What a moved commitment shows: code, text, country, pillar, focus area, and the period
-    and narrative of its status as of ``period`` (in chunks, whatever the number)."""
+def _compared_with(previous: ReportingPeriod | None):
+    """The code of the commitment whose status a moved one is compared with, when it is not
+    its own: the predecessor (of the previous edition) it carried that status from as of
+    ``previous`` (``statuses.selectors.carried_subquery``); None otherwise."""
+    if previous is None:
+        return Value(None, output_field=CharField())
+    own = Exists(newest_subquery(previous))
+    return Case(
+        When(own, then=Value(None)),
+        default=carried_subquery(previous, "commitment__code"),
+        output_field=CharField(),
+    )
+
+
+def _details(
+    ids: list[int], period: ReportingPeriod, previous: ReportingPeriod | None = None
+) -> dict[int, dict]:
+    """What a moved commitment shows: code, text, country, pillar, focus area, the period
+    and narrative of its status as of ``period``, and ``compared_with``: the predecessor
+    its status was compared with, for a commitment that continues one of the previous
+    edition and had no status of its own before (in chunks, whatever the number)."""
     details = {}
     for start in range(0, len(ids), 500):
-        rows = (
-            Commitment.objects.filter(pk__in=ids[start : start + 500])
-            .select_related("country", "focus_area", "pillar")
-            .with_status(period)
-        )
+        rows = with_status(
+            Commitment.objects.filter(pk__in=ids[start : start + 500]).select_related(
+                "country", "focus_area", "pillar"
+            ),
+            period,
+        ).annotate(compared_with=_compared_with(previous))
         for c in rows:
             details[c.pk] = {
                 "code": c.code,
@@ -146,6 +174,7 @@ def _details(ids: list[int], period: ReportingPeriod) -> dict[int, dict]:
                 "focus_area": c.focus_area.code,
                 "reported_in": c.current_period,
                 "narrative": c.current_narrative,
+                "compared_with": c.compared_with,
             }
     return details
 

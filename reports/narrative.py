@@ -14,14 +14,21 @@ from django.utils.translation import ngettext
 from funding.selectors import report_funding
 from indicators.selectors import country_indicators
 from mirps.numbers import format_amount
-
-from .cache import cached
-from .dashboard import LOW_COVERAGE, Selection, figures, is_low_coverage, lang, reference
-from .templatetags.monitor import percent
+from reports.cache import cached
+from reports.dashboard import (
+    LOW_COVERAGE,
+    Selection,
+    figures,
+    is_low_coverage,
+    lang,
+    reference,
+    settled_trend,
+)
+from reports.templatetags.monitor import percent
 
 
 def pct(value: float | None) -> str:
-    """41.04 -> '41.0%' ('41,0%' in Spanish); None -> 'n/a'."""
+    """41.04 -> '41.0%' (in Spanish too: mirps/numbers.py); None -> 'n/a'."""
     if value is None:
         return _("n/a")
     return f"{number_format(value, 1)}%"
@@ -140,16 +147,26 @@ def signed(amount) -> str:
 
 
 def paragraphs(data: dict, period: str | None, country_name: str | None) -> list[str]:
+    """The narrative's sentences: the total, the breakdowns, low coverage, the trend and the
+    movement since the period before."""
     total = data["total"]
     where = country_name or _("the region")
-    text = []
     if total["progress"] is None:
-        text.append(
+        return [
             _("As of period %(period)s, no commitment in %(where)s has an approved status yet.")
             % {"period": period or "–", "where": where}
-        )
-        return text
-    text.append(
+        ]
+    return [
+        *_total_sentences(total, period, where),
+        *_breakdown_sentences(data, country_name),
+        *_low_coverage_sentences(data, country_name),
+        *_trend_sentences(data["trend"]),
+        *_movement_sentences(data["movement"]),
+    ]
+
+
+def _total_sentences(total: dict, period: str | None, where: str) -> list[str]:
+    text = [
         _(
             "As of period %(period)s, the average implementation across all pillars in "
             "%(where)s stands at %(progress)s, over the %(reported)s of %(commitments)s "
@@ -163,7 +180,7 @@ def paragraphs(data: dict, period: str | None, country_name: str | None) -> list
             "commitments": total["commitments"],
             "coverage": coverage_pct(total),
         }
-    )
+    ]
     if total.get("updated") is not None:
         text.append(
             _(
@@ -178,6 +195,12 @@ def paragraphs(data: dict, period: str | None, country_name: str | None) -> list
                 "rate": updated_pct(total),
             }
         )
+    return text
+
+
+def _breakdown_sentences(data: dict, country_name: str | None) -> list[str]:
+    """By pillar, by country (for the region only) and by focus area."""
+    text = []
     pillars = [
         _("%(progress)s in pillar %(number)s (%(name)s)")
         % {"progress": pct(g["progress"]), "number": g["pillar"], "name": g["label"]}
@@ -195,55 +218,71 @@ def paragraphs(data: dict, period: str | None, country_name: str | None) -> list
     areas = [f"{g['label']} {pct(g['progress'])}" for g in data["focus_area"] if g["commitments"]]
     if areas:
         text.append(_("By focus area: %(list)s.") % {"list": join(areas)})
+    return text
+
+
+def _low_coverage_sentences(data: dict, country_name: str | None) -> list[str]:
     low = [
         g["label"]
         for key in ("pillar", "country", "focus_area")
         for g in data[key]
         if is_low_coverage(g) and not (country_name and key == "country")
     ]
-    if low:
-        text.append(
-            _(
-                "Coverage is below %(threshold)s in %(list)s: these figures rest on few reports "
-                "and should be read with care."
+    if not low:
+        return []
+    return [
+        _(
+            "Coverage is below %(threshold)s in %(list)s: these figures rest on few reports "
+            "and should be read with care."
+        )
+        % {"threshold": f"{round(100 * LOW_COVERAGE)}%", "list": join(low)}
+    ]
+
+
+def _trend_sentences(trend_rows: list[dict]) -> list[str]:
+    """The trend compares settled periods; the open one is said to be in progress."""
+    trend = settled_trend(trend_rows)
+    current = trend.current
+    if len(trend.settled) >= 2:
+        first, last = trend.settled[0], trend.settled[-1]
+        sentence = _(
+            "From %(first)s to %(last)s, the average went from %(a)s to %(b)s and coverage "
+            "from %(ca)s to %(cb)s"
+        ) % {
+            "first": first["period"],
+            "last": last["period"],
+            "a": pct(first["progress"]),
+            "b": pct(last["progress"]),
+            "ca": coverage_pct(first),
+            "cb": coverage_pct(last),
+        }
+        if current is not None:
+            sentence += "; " + _("%(period)s is in progress") % {"period": current["period"]}
+        return [sentence + "."]
+    if current is not None:
+        return [
+            _("%(period)s is in progress: its reports are still coming in.")
+            % {"period": current["period"]}
+        ]
+    return []
+
+
+def _movement_sentences(moved: dict) -> list[str]:
+    if not moved["previous"]:
+        return []
+    return [
+        _("Since %(previous)s: %(up)s, %(down)s and %(first)s.")
+        % {
+            "previous": moved["previous"],
+            "up": ngettext("%(n)s commitment moved up", "%(n)s commitments moved up", moved["up"])
+            % {"n": moved["up"]},
+            "down": ngettext("%(n)s moved down", "%(n)s moved down", moved["down"])
+            % {"n": moved["down"]},
+            "first": ngettext(
+                "%(n)s was reported for the first time",
+                "%(n)s were reported for the first time",
+                moved["first"],
             )
-            % {"threshold": f"{round(100 * LOW_COVERAGE)}%", "list": join(low)}
-        )
-    trend = [t for t in data["trend"] if t["progress"] is not None]
-    if len(trend) >= 2:
-        first, last = trend[0], trend[-1]
-        text.append(
-            _(
-                "From %(first)s to %(last)s, the average went from %(a)s to %(b)s and coverage "
-                "from %(ca)s to %(cb)s."
-            )
-            % {
-                "first": first["period"],
-                "last": last["period"],
-                "a": pct(first["progress"]),
-                "b": pct(last["progress"]),
-                "ca": coverage_pct(first),
-                "cb": coverage_pct(last),
-            }
-        )
-    moved = data["movement"]
-    if moved["previous"]:
-        text.append(
-            _("Since %(previous)s: %(up)s, %(down)s and %(first)s.")
-            % {
-                "previous": moved["previous"],
-                "up": ngettext(
-                    "%(n)s commitment moved up", "%(n)s commitments moved up", moved["up"]
-                )
-                % {"n": moved["up"]},
-                "down": ngettext("%(n)s moved down", "%(n)s moved down", moved["down"])
-                % {"n": moved["down"]},
-                "first": ngettext(
-                    "%(n)s was reported for the first time",
-                    "%(n)s were reported for the first time",
-                    moved["first"],
-                )
-                % {"n": moved["first"]},
-            }
-        )
-    return text
+            % {"n": moved["first"]},
+        }
+    ]

@@ -16,39 +16,49 @@ whole region) and a reporting period P:
 * ``reporting_rate`` = updated / commitments, beside coverage ("as of" P): a period opened
   yesterday has a high coverage and a reporting rate near 0.
 
-How: one aggregate query counts the filtered commitments by (group, status), each commitment
-LEFT JOINed to its status as of P from ``commitments.selectors.status_as_of`` (the one
-definition of that status, computed once for all commitments in the same query); every figure
-above is a sum over those counts (``status_sum`` = Σ level × count); ``updated`` is one more
-conditional count in that same query. One more query per grouping
+**Editions (issue 22).** The group of a period is the commitments of the edition in force in
+each country at the period's end (``Commitment.objects.in_force(period.end_date)``; with no
+period, the edition in force today): ``base_date`` / ``in_force``. Each period of a timeline has
+its own. A commitment that continues one of the previous edition, one to one, and has no status
+of its own carries its predecessor's (``statuses.as_of``): counted as its status, never as
+updated. A closed commitment is counted by its own edition's periods only.
+
+How: the status of a commitment as of a period is never written here: its SQL comes from
+``statuses.as_of`` (the rule's one SQL form, beside its ORM form ``statuses.selectors``), in the
+shape fastest on each database. One aggregate query counts the filtered commitments per group,
+each with its status as of P (``status_as_of_sql``), with one conditional count per level and
+one of those updated in P; every figure above is a sum over those counts (``status_sum`` = Σ
+level × count). One query before it lists the periods counted as of P (their ranks are written
+into the SQL; none when the caller passes every period it has read already, as the progress API
+does with its demo flag: ``statuses.selectors.periods_and_demo_flag``), one more per grouping
 dimension lists its members, so empty groups show. ``compute_many`` answers several groupings
-from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) finds every
-commitment's status as of every period in one pass over the approved rows in index order
-(``as_of_each_period_sql``; on SQLite by one index lookup per commitment and period), and
-``numbers`` gives the dashboard its counts and timeline in that same query. The API, the pages
-and the exports all call these functions; none recomputes a percentage.
+from one such aggregate (the dashboard's panels). ``timeline`` (trend, what moved) reads every
+commitment's status as of every period in one query (``as_of_each_period_sql``), and ``numbers``
+gives the dashboard its counts and timeline in that same query. The API, the pages and the
+exports all call these functions; none recomputes a percentage.
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
 
-from commitments import selectors
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    Pillar,
-    ReportingPeriod,
-    ReviewState,
-    Status,
-    StatusUpdate,
-)
+from commitments.models import Commitment, FocusArea, NationalPlan, Pillar
 from countries.models import Country
+from periods.models import ReportingPeriod, chronological, previous_among
+from statuses.as_of import (
+    AsOfOrder,
+    as_of_each_period_sql,
+    periods_up_to,
+    periods_up_to_among,
+    status_as_of_sql,
+)
+from statuses.models import Status
 
 LEVELS = [int(s) for s in Status]
 
@@ -170,14 +180,19 @@ def _filtered_commitments(country=None, pillar=None, focus_area=None):
     return commitments.order_by()
 
 
+def base_date(period: ReportingPeriod | None) -> datetime.date:
+    """The day whose editions a period counts: its end; with no period, today."""
+    return timezone.localdate() if period is None else period.end_date
+
+
+def in_force(period: ReportingPeriod | None, **filters):
+    """The commitments a period counts (matching ``filters``): those of the edition in force in
+    each country at the period's end (``Commitment.objects.in_force``)."""
+    return _filtered_commitments(**filters).in_force(base_date(period))
+
+
 def _filtered(filters: dict) -> bool:
     return any(value not in (None, "") for value in filters.values())
-
-
-def _sql(queryset) -> tuple[str, tuple]:
-    """A queryset's SQL and parameters, to use as a derived table (the ORM cannot join one)."""
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
 
 
 def _run(sql: str, params: tuple) -> list[tuple]:
@@ -196,41 +211,37 @@ class Counts:
     updated: dict[tuple, int] | None
 
 
-def _updated_sql(period: ReportingPeriod, commitment: str, status_period: str) -> tuple[str, tuple]:
-    """SQL true when the commitment ``commitment`` (a column) has an approved row in ``period``,
-    knowing ``status_period``, the period of its status as of ``period`` (NULL: none). That
-    status is the newest row of the periods that ended by ``period``'s end: it is in
-    ``period`` itself, or in a period ending the same day (a later start wins, e.g. 2024-H2
-    over 2024); only then is the row in ``period`` looked up (rare: no probe otherwise)."""
-    siblings = ReportingPeriod.objects.filter(end_date=period.end_date).exclude(pk=period.pk)
-    p_sql, p_params = _sql(siblings.values("id"))
-    table = StatusUpdate._meta.db_table
-    sql = (
-        f"({status_period} = %s OR ({status_period} IN ({p_sql}) AND EXISTS ("
-        f"SELECT 1 FROM {table} u WHERE u.commitment_id = {commitment}"
-        f" AND u.period_id = %s AND u.review_state = %s)))"
-    )
-    return sql, (period.pk, *p_params, period.pk, ReviewState.APPROVED)
-
-
-def tally(dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **filters) -> Counts:
+def tally(
+    dims: list[str] | tuple[str, ...],
+    period: ReportingPeriod | None,
+    *,
+    periods: list[ReportingPeriod] | None = None,
+    **filters,
+) -> Counts:
     """Commitments counted by (member id of each dimension in ``dims``, status or None), and
     how many of them were updated in ``period`` (``Counts``).
 
-    One query: the filtered commitments LEFT JOIN their status as of ``period`` (one row per
-    commitment, ``selectors.status_as_of``, with the period it was reported in), grouped by the
-    dimensions' columns and the status, with one conditional count of the statuses reported in
-    ``period`` itself; on SQLite each commitment's status is looked up (``with_current_status``)
-    instead.
+    Two queries: the periods counted as of ``period`` (``periods_up_to``: their ranks are
+    written into the SQL), and one aggregate over the filtered commitments, each with its
+    status as of ``period`` (``statuses.as_of.status_as_of_sql``, the rule's one SQL form),
+    grouped by the dimensions' columns, with one conditional count per level and one of the
+    commitments updated in ``period`` itself. ``periods``: every reporting period, when the
+    caller has read them already (then the first query is not made).
     """
-    rows = _run(*_tally_sql(tuple(dims), period, filters))
+    order = periods_up_to(period) if periods is None else periods_up_to_among(period, periods)
+    rows = _run(*_tally_sql(tuple(dims), period, filters, order))
     levels: dict[tuple, int] = {}
     updated: dict[tuple, int] | None = None if period is None else {}
+    n = len(dims)
     for row in rows:
-        key, n, fresh = tuple(row[:-2]), row[-2], row[-1]
-        levels[key] = n
+        key, total, at, fresh = tuple(row[:n]), row[n], row[n + 1 : -1], row[-1]
+        for level, count in zip(LEVELS, at, strict=True):
+            if count:
+                levels[(*key, level)] = count
+        if total - sum(at):
+            levels[(*key, None)] = total - sum(at)
         if updated is not None and fresh:
-            updated[key[:-1]] = updated.get(key[:-1], 0) + fresh
+            updated[key] = fresh
     return Counts(levels=levels, updated=updated)
 
 
@@ -239,52 +250,36 @@ def tally(dims: list[str] | tuple[str, ...], period: ReportingPeriod | None, **f
 _TALLY_SQL: dict[tuple, tuple[str, tuple]] = {}
 
 
-def _tally_sql(dims: tuple, period: ReportingPeriod | None, filters: dict) -> tuple[str, tuple]:
+def _tally_sql(
+    dims: tuple, period: ReportingPeriod | None, filters: dict, order: AsOfOrder | None = None
+) -> tuple[str, tuple]:
+    if order is None:
+        order = periods_up_to(period)
     given = [(k, repr(getattr(v, "pk", v))) for k, v in filters.items() if v not in (None, "")]
-    as_of = (period.pk, period.end_date) if period is not None else None
-    key = (connection.alias, connection.vendor, dims, as_of, tuple(sorted(given)))
+    as_of = (period.pk, period.end_date) if period is not None else base_date(None)
+    key = (connection.alias, connection.vendor, dims, as_of, order.key, tuple(sorted(given)))
     if key not in _TALLY_SQL:
         if len(_TALLY_SQL) >= 2000:  # a bound, whatever the combinations asked for
             _TALLY_SQL.clear()
-        _TALLY_SQL[key] = _build_tally_sql(dims, period, filters)
+        _TALLY_SQL[key] = _build_tally_sql(dims, period, filters, order)
     return _TALLY_SQL[key]
 
 
-def _build_tally_sql(dims, period, filters) -> tuple[str, tuple]:
-    commitments = _filtered_commitments(**filters)
+def _build_tally_sql(dims, period, filters, order: AsOfOrder) -> tuple[str, tuple]:
+    commitments = _filtered_commitments(**filters) if _filtered(filters) else None
     columns = [DIMENSIONS[d][3] for d in dims]
-    if connection.vendor == "sqlite":
-        # SQLite sorts a million rows for the window far slower than it looks each
-        # commitment's newest row up in the index (docs/benchmarks.md): the correlated form.
-        # (grouped outside, so the lookup runs once per commitment, not again for GROUP BY)
-        statused = commitments.with_current_status(period)
-        names = [*columns, "current_status"]
-        if period is not None:  # one more probe of the index per commitment: a row in P?
-            fresh = StatusUpdate.objects.counted().filter(commitment=OuterRef("pk"), period=period)
-            statused, names = statused.annotate(fresh=Exists(fresh)), [*names, "fresh"]
-        t_sql, t_params = _sql(statused.values(*names))
-        keys = "".join(f"t.{column}, " for column in columns)
-        u_sql = "t.fresh" if period is not None else "NULL"
-        sql = (
-            f"SELECT {keys}t.current_status, COUNT(*), COUNT(CASE WHEN {u_sql} THEN 1 END)"
-            f" FROM ({t_sql}) t GROUP BY {keys}t.current_status"
-        )
-        return sql, t_params
-    c_sql, c_params = _sql(commitments.values("id", *columns))
-    statuses = selectors.status_as_of(
-        period, commitments=commitments if _filtered(filters) else None
+    base = in_force(period, **filters)
+    t_sql, params = status_as_of_sql(period, commitments, keys=columns, order=order, base=base)
+    keys = ", ".join(f"t.{column}" for column in columns)
+    counts = ", ".join(
+        ["COUNT(*)"]
+        + [f"COUNT(CASE WHEN t.status = {level} THEN 1 END)" for level in LEVELS]
+        + ["COUNT(CASE WHEN t.updated = 1 THEN 1 END)"]
     )
-    s_sql, s_params = _sql(statuses.values("commitment_id", "status", "period_id"))
-    keys = "".join(f"c.{column}, " for column in columns)
-    u_sql, u_params = ("NULL", ())
-    if period is not None:
-        u_sql, u_params = _updated_sql(period, "c.id", "s.period_id")
-    sql = (
-        f"SELECT {keys}s.status, COUNT(*), COUNT(CASE WHEN {u_sql} THEN 1 END)"
-        f" FROM ({c_sql}) c LEFT JOIN ({s_sql}) s ON s.commitment_id = c.id"
-        f" GROUP BY {keys}s.status"
+    sql = f"SELECT {keys + ', ' if keys else ''}{counts} FROM ({t_sql}) t" + (
+        f" GROUP BY {keys}" if keys else ""
     )
-    return sql, u_params + c_params + s_params
+    return sql, params
 
 
 def _stats(counts: list[tuple[int | None, int]], updated: int | None = None) -> Stats:
@@ -354,26 +349,32 @@ def compute(
     country: str | None = None,
     pillar: int | None = None,
     focus_area: str | None = None,
+    *,
+    periods: list[ReportingPeriod] | None = None,
 ) -> Progress:
     """Progress of the commitments matching the filters, grouped by ``by``, as of ``period``.
 
     Groups are every combination of the dimensions' members (so empty groups show with zero
     commitments and ``progress`` None), restricted by the filters, in the dimensions' order.
-    Queries: 1 aggregate + 1 per dimension in ``by``.
+    Queries: 1 listing the periods counted (none when ``periods``, every reporting period, is
+    given), 1 aggregate, 1 per dimension in ``by``.
     """
-    return compute_many([by], period, country=country, pillar=pillar, focus_area=focus_area)[0]
+    filters = {"country": country, "pillar": pillar, "focus_area": focus_area}
+    return compute_many([by], period, periods=periods, **filters)[0]
 
 
 def compute_many(
     groupings: list[list[str] | tuple[str, ...]],
     period: ReportingPeriod | None = None,
+    *,
+    periods: list[ReportingPeriod] | None = None,
     **filters,
 ) -> list[Progress]:
     """``compute`` for several groupings at once (e.g. by pillar, by country, country × pillar)
     from one aggregate query over the dimensions they use, plus one query per dimension."""
     groupings = [_check(by) for by in groupings]
     dims = [part for part in DIMENSIONS if any(part in by for by in groupings)]
-    counts = tally(dims, period, **filters)
+    counts = tally(dims, period, periods=periods, **filters)
     return assemble(counts, groupings, period, dims=dims, **filters)
 
 
@@ -401,15 +402,19 @@ class Timeline:
     """The filtered commitments' statuses as of every period, and what moved into each, counted.
 
     ``levels[i]`` counts the commitments at each level as of ``periods[i]``; ``moved[i]`` how
-    many went ``up``, ``down`` or were reported ``first`` compared with ``periods[i - 1]``;
-    ``updated[i]`` how many have an approved status reported in ``periods[i]`` itself.
+    many went ``up``, ``down`` or were reported ``first`` compared with the period before it
+    (``previous``: ``periods.models.previous_among`` over ``periods``, which is not always
+    ``periods[i - 1]``: 2024-H2's is 2024-H1, not 2024); ``updated[i]`` how many have an
+    approved status reported in ``periods[i]`` itself.
     """
 
-    periods: list[ReportingPeriod]  # chronological (by end date, then start date)
-    commitments: int
+    periods: list[ReportingPeriod]  # chronological (periods.models.CHRONOLOGICAL)
+    commitments: int  # counted by the latest period (its editions)
     levels: list[dict[int, int]]
     moved: list[dict[str, int]]
     updated: list[int] = field(default_factory=list)
+    # bases[i]: the commitments periods[i] counts (the editions in force at its end)
+    bases: list[int] = field(default_factory=list)
 
     def _index(self, period: ReportingPeriod) -> int | None:
         codes = [p.code for p in self.periods]
@@ -419,15 +424,15 @@ class Timeline:
         """The Stats as of ``period``: equal to ``compute(period=period, ...).total``."""
         index = self._index(period)
         stats = _stats(list(self.levels[index].items()), self.updated[index])
-        stats.commitments = self.commitments
+        stats.commitments = self.bases[index]
         return stats
 
     def trend(self) -> list[tuple[ReportingPeriod, Stats]]:
         return [(period, self.stats(period)) for period in self.periods]
 
     def previous(self, period: ReportingPeriod) -> ReportingPeriod | None:
-        index = self._index(period)
-        return self.periods[index - 1] if index else None
+        """The period before ``period`` among the timeline's (``previous_among``). No query."""
+        return previous_among(self.periods, period)
 
     def moved_into(self, period: ReportingPeriod) -> dict[str, int]:
         """How many commitments went up, down or were first reported as of ``period`` compared
@@ -438,128 +443,73 @@ class Timeline:
 def _chronological(periods: list[ReportingPeriod] | None) -> list[ReportingPeriod]:
     if periods is None:
         periods = list(ReportingPeriod.objects.all())
-    return sorted(periods, key=lambda p: (p.end_date, p.start_date))
+    return chronological(periods)
 
 
-def as_of_each_period_sql(
-    periods: list[ReportingPeriod],
-    queryset,
-    filtered: bool,
-    columns: list[int] | None = None,
-    updated: bool = False,
-) -> tuple[str, tuple]:
-    """SQL of one row per commitment with approved rows: ``commitment_id`` and ``s<i>``, its
-    status as of ``periods[i]`` (NULL: not reported), for each i in ``columns`` (default all);
-    with ``updated`` also ``u<i>``: 1 when it has an approved row in ``periods[i]`` itself.
+def previous_indexes(periods: list[ReportingPeriod]) -> list[int | None]:
+    """For each of ``periods``, the index in ``periods`` of the period before it
+    (``previous_among`` over ``periods``), None when there is none. No query."""
+    index = {p.pk: i for i, p in enumerate(periods)}
+    before = (previous_among(periods, p) for p in periods)
+    return [None if b is None else index[b.pk] for b in before]
 
-    One pass, no sort: the newest row of each commitment in each period
-    (``selectors.newest_approved_per_period``, in the order of the index) is given
-    its period's chronological rank r; the status as of ``periods[i]`` is the status of the row
-    with the highest r among the periods that ended by then (``MAX(r × 8 + status)``, status
-    below 8), which is ``selectors.status_as_of``'s rule. (``%%``: the SQL runs with parameters.)
-    On SQLite, the same rows from lookups instead (``_as_of_each_period_sqlite``)."""
-    chronological, rank, bound = _ranks(periods)
-    wanted = range(len(periods)) if columns is None else columns
-    if connection.vendor == "sqlite":
-        return _as_of_each_period_sqlite(periods, queryset, wanted, updated)
-    newest = selectors.newest_approved_per_period(
-        periods=chronological, commitments=queryset if filtered else None
+
+def _based(a_sql: str, a_params: tuple, periods: list[ReportingPeriod]) -> tuple[str, tuple]:
+    """``a_sql`` (rows with ``plan_id``) with ``b<i>``: 1 when the row's commitment is of an
+    edition in force at the end of ``periods[i]`` (``NationalPlan.objects.in_force``, once per
+    distinct end date), else 0. The editions' query is a few rows, read once per date."""
+    by_date: dict[datetime.date, tuple[str, tuple]] = {}
+    for p in periods:
+        if p.end_date not in by_date:
+            plans = NationalPlan.objects.in_force(p.end_date).order_by().values("id")
+            sql, params = plans.query.sql_with_params()
+            by_date[p.end_date] = (sql, tuple(params))
+    names = {date: f"e{k}" for k, date in enumerate(by_date)}
+    editions = ", ".join(
+        f"CASE WHEN a.plan_id IN ({sql}) THEN 1 ELSE 0 END AS {names[date]}"
+        for date, (sql, _params) in by_date.items()
     )
-    n_sql, n_params = _sql(newest.values("commitment_id", "period_id", "status"))
-    when = " ".join(f"WHEN {int(pk)} THEN {int(r)}" for pk, r in rank.items())
-    statuses = ", ".join(
-        f"MAX(CASE WHEN x.r <= {int(bound[i])} THEN x.r * 8 + x.status END) %% 8 AS s{i}"
-        for i in wanted
-    )
-    if updated:
-        statuses += "".join(
-            f", MAX(CASE WHEN x.r = {int(rank[periods[i].pk])} THEN 1 ELSE 0 END) AS u{i}"
-            for i in wanted
-        )
-    # OFFSET 0 keeps the planner from pulling the subquery up, which would compute the rank
-    # (a CASE over the periods) again inside each MAX: 1.3 s instead of 2.0 s at 100k
-    sql = (
-        f"SELECT x.commitment_id, {statuses} FROM ("
-        f" SELECT n.commitment_id, n.status, CASE n.period_id {when} END AS r"
-        f" FROM ({n_sql}) n OFFSET 0) x GROUP BY x.commitment_id"
-    )
-    return sql, n_params
-
-
-def _ranks(periods: list[ReportingPeriod]) -> tuple[list[ReportingPeriod], dict[int, int], list]:
-    """The periods in chronological order, the rank (from 1) of each period's id in it, and for
-    each of ``periods`` the highest rank counted as of it: every period that ended no later
-    (one ending the same day with a later start included)."""
-    chronological = _chronological(periods)
-    rank = {p.pk: r for r, p in enumerate(chronological, start=1)}
-    bound = [max(rank[q.pk] for q in chronological if q.end_date <= p.end_date) for p in periods]
-    return chronological, rank, bound
-
-
-def _as_of_each_period_sqlite(periods, queryset, wanted, updated, keys=None) -> tuple[str, tuple]:
-    """``as_of_each_period_sql`` on SQLite, the same rows, from lookups: each of ``queryset``'s
-    commitments looks its newest approved row up in each period it needs
-    (``selectors.newest_approved_in``: one probe of the partial index per commitment and
-    period), in a subquery that ``LIMIT -1`` keeps SQLite from merging into the one around it
-    (which would repeat the lookups at each use of their result). The status as of
-    ``periods[i]`` is the first found, latest period first, among the periods up to its bound:
-    ``MAX(r × 8 + status)``'s rule. SQLite ranks a million rows over a window 2-4× slower than
-    it makes these lookups (docs/benchmarks.md).
-
-    With ``keys`` (a list of columns of Commitment, maybe empty), every commitment of
-    ``queryset``, reported or not, with those columns too: the timeline counts from it without
-    a join."""
-    chronological, rank, bound = _ranks(periods)
-    need = max([bound[i] for i in wanted] + [rank[periods[i].pk] for i in wanted if updated])
-    probes = {
-        f"p{r}": Subquery(selectors.newest_approved_in(p).values("status")[:1])
-        for r, p in enumerate(chronological[:need], start=1)
-    }
-    p_sql, p_params = _sql(queryset.values("id", *(keys or ())).annotate(**probes))
-    statuses = [
-        f"COALESCE({', '.join(f'x.p{r}' for r in range(bound[i], 0, -1))}, NULL) AS s{i}"
-        for i in wanted
-    ]
-    if updated:
-        statuses += [
-            f"CASE WHEN x.p{rank[periods[i].pk]} IS NULL THEN 0 ELSE 1 END AS u{i}" for i in wanted
-        ]
-    selected = ", ".join(["x.id AS commitment_id", *(f"x.{k}" for k in keys or ()), *statuses])
-    reported = (
-        "" if keys is not None else " WHERE " + " OR ".join(f"x.{p} IS NOT NULL" for p in probes)
-    )
-    sql = f"SELECT {selected} FROM ({p_sql} LIMIT -1) x{reported} LIMIT -1"
-    return sql, tuple(p_params)
+    params = tuple(param for _sql, ps in by_date.values() for param in ps)
+    bases = ", ".join(f"e.{names[p.end_date]} AS b{i}" for i, p in enumerate(periods))
+    sql = f"SELECT e.*, {bases} FROM (SELECT a.*, {editions} FROM ({a_sql}) a) e"
+    return sql, params + tuple(a_params)
 
 
 def _timeline_query(
     periods: list[ReportingPeriod], filters: dict, dims: tuple[str, ...]
 ) -> list[tuple]:
-    """Per group of ``dims`` (none: one row): the commitments, then for each period the count
-    at each level 0-5, then for each period after the first the counts up, down, first, then
-    for each period the count updated in it."""
+    """Per group of ``dims`` (none: one row): for each period the commitments it counts (its
+    editions), then for each period the count at each level 0-5, then for each period with a
+    period before it (``previous_indexes``) the counts up, down, first compared with that one,
+    then for each period the count updated in it. A commitment counts in a period only when
+    it is of an edition in force at the period's end (``b<i>``); its status there is its own
+    or the one it carries (``statuses.as_of``): what moved compares a continued commitment
+    with its predecessor."""
     queryset = _filtered_commitments(**filters)
     columns = [DIMENSIONS[d][3] for d in dims]
-    counts = ["COUNT(*)"]
+    counts = [f"SUM(a.b{i})" for i in range(len(periods))]
     for i in range(len(periods)):
-        counts += [f"COUNT(CASE WHEN a.s{i} = {level} THEN 1 END)" for level in LEVELS]
-    for i in range(1, len(periods)):
-        now, before = f"a.s{i}", f"a.s{i - 1}"
         counts += [
-            f"COUNT(CASE WHEN {now} > {before} THEN 1 END)",
-            f"COUNT(CASE WHEN {now} < {before} THEN 1 END)",
-            f"COUNT(CASE WHEN {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
+            f"COUNT(CASE WHEN a.b{i} = 1 AND a.s{i} = {level} THEN 1 END)" for level in LEVELS
         ]
-    counts += [f"COUNT(CASE WHEN a.u{i} = 1 THEN 1 END)" for i in range(len(periods))]
-    if connection.vendor == "sqlite":  # every commitment with its columns, no join
-        every = range(len(periods))
-        a_sql, params = _as_of_each_period_sqlite(periods, queryset, every, True, keys=columns)
-        source, keys = f"({a_sql}) a", ", ".join(f"a.{column}" for column in columns)
-    else:
-        c_sql, c_params = _sql(queryset.values("id", *columns))
-        a_sql, a_params = as_of_each_period_sql(periods, queryset, _filtered(filters), updated=True)
-        source = f"({c_sql}) c LEFT JOIN ({a_sql}) a ON a.commitment_id = c.id"
-        keys, params = ", ".join(f"c.{column}" for column in columns), c_params + a_params
+    for i, j in enumerate(previous_indexes(periods)):
+        if j is None:
+            continue
+        now, before, counted = f"a.s{i}", f"a.s{j}", f"a.b{i} = 1"
+        counts += [
+            f"COUNT(CASE WHEN {counted} AND {now} > {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {counted} AND {now} < {before} THEN 1 END)",
+            f"COUNT(CASE WHEN {counted} AND {now} IS NOT NULL AND {before} IS NULL THEN 1 END)",
+        ]
+    counts += [
+        f"COUNT(CASE WHEN a.b{i} = 1 AND a.u{i} = 1 THEN 1 END)" for i in range(len(periods))
+    ]
+    # every commitment with its columns, its edition and its statuses (statuses.as_of)
+    a_sql, params = as_of_each_period_sql(
+        periods, queryset, _filtered(filters), updated=True, keys=[*columns, "plan_id"]
+    )
+    b_sql, params = _based(a_sql, params, periods)
+    source, keys = f"({b_sql}) a", ", ".join(f"a.{column}" for column in columns)
     sql = f"SELECT {keys + ', ' if keys else ''}{', '.join(counts)} FROM {source}" + (
         f" GROUP BY {keys}" if keys else ""
     )
@@ -568,28 +518,36 @@ def _timeline_query(
 
 def _timeline(periods: list[ReportingPeriod], rows: list[tuple], n_dims: int) -> Timeline:
     n = len(periods)
-    total = 0
+    bases = [0 for _ in periods]
     levels = [{level: 0 for level in LEVELS} for _ in periods]
     moved = [{"up": 0, "down": 0, "first": 0} for _ in periods]
     updated = [0 for _ in periods]
+    compared = [i for i, j in enumerate(previous_indexes(periods)) if j is not None]
     for row in rows:
         values = row[n_dims:]
-        total += values[0]
         for i in range(n):
+            bases[i] += int(values[i] or 0)
             for j, level in enumerate(LEVELS):
-                levels[i][level] += values[1 + i * len(LEVELS) + j]
-        base = 1 + n * len(LEVELS)
-        for i in range(1, n):
-            up, down, first = values[base + (i - 1) * 3 : base + i * 3]
+                levels[i][level] += values[n + i * len(LEVELS) + j]
+        base = n + n * len(LEVELS)
+        for k, i in enumerate(compared):
+            up, down, first = values[base + k * 3 : base + (k + 1) * 3]
             moved[i]["up"] += up
             moved[i]["down"] += down
             moved[i]["first"] += first
-        base += max(n - 1, 0) * 3
+        base += len(compared) * 3
         for i in range(n):
             updated[i] += values[base + i]
-    if periods:  # the first period: every reported commitment is a first report
-        moved[0]["first"] = sum(levels[0].values())
-    return Timeline(periods=periods, commitments=total, levels=levels, moved=moved, updated=updated)
+    for i in set(range(n)) - set(compared):  # no period before: every reported one is first
+        moved[i]["first"] = sum(levels[i].values())
+    return Timeline(
+        periods=periods,
+        commitments=bases[-1] if bases else 0,
+        levels=levels,
+        moved=moved,
+        updated=updated,
+        bases=bases,
+    )
 
 
 def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timeline:
@@ -598,7 +556,7 @@ def timeline(periods: list[ReportingPeriod] | None = None, **filters) -> Timelin
     when ``periods`` is None), whatever the number of periods and rows."""
     periods = _chronological(periods)
     if not periods:
-        total = _filtered_commitments(**filters).count()
+        total = in_force(None, **filters).count()
         return Timeline(periods=[], commitments=total, levels=[], moved=[])
     return _timeline(periods, _timeline_query(periods, filters, ()), 0)
 
@@ -618,15 +576,17 @@ def numbers(
     levels: dict[tuple, int] = {}
     updated: dict[tuple, int] = {}
     n_dims, n = len(ALL_DIMENSIONS), len(periods)
+    compared = sum(j is not None for j in previous_indexes(periods))
     for row in rows:
         keys, values = tuple(row[:n_dims]), row[n_dims:]
-        at = values[1 + index * len(LEVELS) : 1 + (index + 1) * len(LEVELS)]
+        at = values[n + index * len(LEVELS) : n + (index + 1) * len(LEVELS)]
         for level, count in zip(LEVELS, at, strict=True):
             if count:
                 levels[(*keys, level)] = count
-        if values[0] - sum(at):
-            levels[(*keys, None)] = values[0] - sum(at)
-        fresh = values[1 + n * len(LEVELS) + max(n - 1, 0) * 3 + index]
+        total = int(values[index] or 0)
+        if total - sum(at):
+            levels[(*keys, None)] = total - sum(at)
+        fresh = values[n + n * len(LEVELS) + compared * 3 + index]
         if fresh:
             updated[keys] = fresh
     return Counts(levels=levels, updated=updated), _timeline(periods, rows, n_dims)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),

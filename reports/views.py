@@ -21,13 +21,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from commitments.models import Commitment, ReportingPeriod
-from commitments.tracker import stale_period_codes
+from commitments.editions import lineage_of
+from commitments.models import Commitment, LineageKind
 from funding.selectors import country_funding
 from indicators.selectors import commitment_indicators, country_indicators
-
-from . import dashboard, exports, movement, narrative, pdf, progress
-from .cache import cache_get, cache_set, cached, cached_demo_flag
+from periods.models import ReportingPeriod
+from reports import dashboard, exports, movement, narrative, pdf, progress
+from reports.cache import cache_get, cache_set, cached, cached_demo_flag
+from statuses.selectors import predecessor_statuses, with_carried
+from workspace.tracker import stale_period_codes
 
 
 def _context(request, country: str | None = None) -> dict:
@@ -112,6 +114,7 @@ def home(request):
             "area_rows": dashboard.bar_rows(data["focus_area"], levels),
             "heatmap": data["heatmap"],
             "trend": data["trend"],
+            "earlier": data.get("earlier"),
             "moved": data["movement"],
             "chart": dashboard.chart_data(data["country"], data["trend"]),
             "quality": dashboard.quality(),
@@ -198,7 +201,7 @@ def commitment_list(request):
     rows = dashboard.commitment_list(sel, status).search(q)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        rows = rows.with_status(sel.period)
+        rows = with_carried(rows, sel.period)
         return _table_response(
             exports.commitments_table(rows, sel.period_code), fmt, sel, demo=context["demo"]
         )
@@ -240,11 +243,17 @@ def commitment_list(request):
 def commitment_detail(request, code: str):
     """A commitment's public page: text, classification, approved history and narratives."""
     commitment = get_object_or_404(
-        Commitment.objects.select_related("country", "focus_area", "pillar", "plan"),
+        # with the status it carries from the commitment it continues, if any (issue 22)
+        with_carried(Commitment.objects.select_related("country", "focus_area", "pillar", "plan")),
         code=code.upper(),
     )
     history = list(dashboard.commitment_history(commitment))
     current = history[-1] if history else None
+    lineage = lineage_of(commitment)
+    # split or merged, with no status of its own: its predecessors' beside it (display only)
+    beside = []
+    if current is None and lineage.kind in (LineageKind.SPLIT, LineageKind.MERGED):
+        beside = predecessor_statuses([p.code for p in lineage.predecessors], None)
     # stale: the latest approved status is older than the period before the newest one
     stale = current is not None and current.period.code in stale_period_codes(
         list(ReportingPeriod.objects.all()), None
@@ -260,6 +269,9 @@ def commitment_detail(request, code: str):
             "demo": cached_demo_flag(),
             # linked indicators' approved values over time (issue 13): 1 query, 2 with links
             "linked_indicators": commitment_indicators(commitment),
+            # its history across plan editions (issue 22): 3 queries
+            "lineage": lineage,
+            "predecessor_statuses": beside,
         },
     )
 
@@ -296,18 +308,18 @@ def changes(request):
 
 
 def _table_response(
-    table, fmt: str, sel, name: str | None = None, *, demo: bool = False
+    table: exports.Table, fmt: str, sel, name: str | None = None, *, demo: bool = False
 ) -> HttpResponse:
-    title, header, rows = exports.flag_demo(table, demo)
+    table = exports.flag_demo(table, demo)
     stem = "-".join(
         str(part) for part in ["mirps", name or "commitments", *sel.params().values()] if part
     )
     if fmt == "csv":
-        response = HttpResponse(exports.rows_to_csv(header, rows), exports.CSV_CONTENT_TYPE)
-    else:
         response = HttpResponse(
-            exports.rows_to_xlsx([(title, header, rows)]), exports.XLSX_CONTENT_TYPE
+            exports.rows_to_csv(table.header, table.rows), exports.CSV_CONTENT_TYPE
         )
+    else:
+        response = HttpResponse(exports.rows_to_xlsx([table]), exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 

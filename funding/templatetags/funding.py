@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def usd(value) -> str:
-    """Whole US dollars with the active language's separators: USD 63,152,181 / 63.152.181."""
+    """Whole US dollars as our readers write them (``mirps.numbers``): USD 63,152,181."""
     if value is None or value == "":
         return ""
     return f"USD {format_amount(value, 0)}"
@@ -24,7 +24,7 @@ def signed_usd(value) -> str:
 
 @register.filter
 def share(value) -> str:
-    """A 0-100 share with one decimal in the active language: 86.3% / 86,3%."""
+    """A 0-100 share with one decimal: 86.3% (``mirps.numbers``, both languages)."""
     if value is None:
         return "–"
     return f"{format_amount(value, 1)}%"

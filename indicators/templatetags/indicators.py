@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def amount(value, decimals=None) -> str:
-    """A figure with the active language's separators: 63,152,181 / 63.152.181."""
+    """A figure as our readers write it (``mirps.numbers``): 63,152,181, 1,204.5."""
     return format_amount(value, None if decimals in (None, "") else int(decimals))
 
 
