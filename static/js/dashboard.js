@@ -66,40 +66,40 @@
 
   function trendChart(canvas, data, locale) {
     var trend = data.trend;
+    var open = trend.in_progress || [];
+    // The open period (its reports still coming in) is drawn lighter: the segment into it
+    // dashed and pale, its point hollow, its label "(in progress)"; never read as a fall.
+    function line(label, values, colour, width, dash, pointStyle, radius) {
+      return {
+        label: label,
+        data: values,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderWidth: width,
+        borderDash: dash,
+        pointStyle: pointStyle,
+        pointRadius: radius,
+        pointBackgroundColor: open.map(function (inProgress) {
+          return inProgress ? "#ffffff" : colour;
+        }),
+        segment: {
+          borderColor: function (ctx) {
+            return open[ctx.p1DataIndex] ? colour + "80" : undefined;
+          },
+          borderDash: function (ctx) {
+            return open[ctx.p1DataIndex] ? [3, 5] : undefined;
+          },
+        },
+      };
+    }
     return new window.Chart(canvas, {
       type: "line",
       data: {
         labels: trend.labels,
         datasets: [
-          {
-            label: data.text.progress,
-            data: trend.progress,
-            borderColor: "#0b4f8a",
-            backgroundColor: "#0b4f8a",
-            borderWidth: 3,
-            pointStyle: "circle",
-            pointRadius: 4,
-          },
-          {
-            label: data.text.coverage,
-            data: trend.coverage,
-            borderColor: "#5a6673",
-            backgroundColor: "#5a6673",
-            borderWidth: 2,
-            borderDash: [6, 4],
-            pointStyle: "rect",
-            pointRadius: 4,
-          },
-          {
-            label: data.text.updated,
-            data: trend.updated,
-            borderColor: "#8a4b08",
-            backgroundColor: "#8a4b08",
-            borderWidth: 2,
-            borderDash: [2, 3],
-            pointStyle: "triangle",
-            pointRadius: 5,
-          },
+          line(data.text.progress, trend.progress, "#0b4f8a", 3, [], "circle", 4),
+          line(data.text.coverage, trend.coverage, "#5a6673", 2, [6, 4], "rect", 4),
+          line(data.text.updated, trend.updated, "#8a4b08", 2, [2, 3], "triangle", 5),
         ],
       },
       options: {
@@ -116,7 +116,9 @@
     var source = document.getElementById("chart-data");
     if (!source || typeof window.Chart === "undefined") return;
     var data = JSON.parse(source.textContent);
-    var locale = document.documentElement.lang || "es";
+    // Latin American Spanish writes 63,152,181.5 (mirps/numbers.py): es-419, not Spain's es
+    var lang = document.documentElement.lang || "es";
+    var locale = lang === "es" ? "es-419" : lang;
     window.Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
     window.Chart.defaults.color = "#1d2733";
     var dist = document.getElementById("chart-distribution");
