@@ -18,3 +18,10 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    # Files written by a test (evidence, uploads, the releases published when a period is
+    # locked) go to a folder of its own, never the checkout's media/; a test may set its own.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

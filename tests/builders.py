@@ -5,16 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from itertools import count
 
-from commitments.models import (
-    Commitment,
-    FocusArea,
-    NationalPlan,
-    Pillar,
-    ReportingPeriod,
-    Source,
-    StatusUpdate,
-)
+from commitments.models import Commitment, FocusArea, NationalPlan, Pillar
 from countries.models import Country
+from mirps.vocabulary import Route
+from periods.models import ReportingPeriod
+from statuses.models import StatusUpdate
 
 _seq = count(1)
 
@@ -52,7 +47,9 @@ class CountryBuilder:
             iso3=iso3, defaults={"name_en": name or iso3, "name_es": name or iso3}
         )
         self.plan, _ = NationalPlan.objects.get_or_create(
-            country=self.country, edition="2021", defaults={"title_en": f"Plan {iso3}"}
+            country=self.country,
+            edition="2021",
+            defaults={"title_en": f"Plan {iso3}", "starts_on": dt.date(2021, 1, 1)},
         )
 
     def commitment(self, area: str = "PRO", pillar: int = 1, text: str = "") -> Commitment:
@@ -72,7 +69,7 @@ def report(
     commitment: Commitment,
     period_code: str,
     status: int,
-    source: str = Source.WEB,
+    source: str = Route.WEB,
     narrative: str = "",
 ) -> StatusUpdate:
     return StatusUpdate.objects.create(
@@ -89,8 +86,8 @@ def secretariat(username: str = "sofia", password: str = "pw-Secretariat-2024"):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from commitments.permissions import SECRETARIAT_GROUP
-    from commitments.roles import ensure_roles
+    from countries.permissions import SECRETARIAT_GROUP
+    from countries.roles import ensure_roles
 
     ensure_roles()
     user = get_user_model().objects.create_user(username, password=password)

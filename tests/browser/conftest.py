@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,7 +43,15 @@ def screenshot():
 
     def take(page, name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # A screenshot is an artefact to look at, not a check: Chromium sometimes refuses a
+        # full-page capture right after a viewport change ("Unable to capture screenshot"),
+        # so wait for the page to settle and try once more before giving up.
+        page.wait_for_load_state("load")
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError:
+            page.wait_for_timeout(250)
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take

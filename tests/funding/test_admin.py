@@ -29,7 +29,7 @@ def test_admin_pages_open(staff):
         "/admin/funding/quantification/",
         "/admin/indicators/indicator/",
         "/admin/indicators/indicatorvalue/",
-        "/admin/indicators/indicatorevent/",
+        "/admin/audit/changeevent/",
         "/admin/indicators/commitmentindicator/",
         "/admin/indicators/commitmentindicator/add/",
     ]:

@@ -33,12 +33,28 @@ def test_anything_else_is_refused(printed):
         parse_amount(printed)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_numbers_are_written_the_latin_american_way_in_both_languages(language):
+    """63,152,181 and 1,234.5 in English and in Spanish (our readers are Latin American, not
+    Spain's 63.152.181): the one rule of mirps/numbers.py, and Django's own number formatting
+    (floatformat, number_format: the pages' percentages, the admin) follows it."""
+    from django.template import Context, Template
+    from django.utils.formats import number_format
+
+    with translation.override(language):
+        assert format_amount(Decimal("63152181.00")) == "63,152,181"
+        assert format_amount(Decimal("1234.5")) == "1,234.5"
+        assert format_amount(Decimal("86.26"), 1) == "86.3"
+        assert format_amount(Decimal("-314230")) == "-314,230"
+        assert number_format(41.04, 1) == "41.0"
+        assert number_format(Decimal("63152181.5"), 1, force_grouping=True) == "63,152,181.5"
+        template = Template("{{ x|floatformat:1 }} {{ y|floatformat:'2g' }}")
+        assert template.render(Context({"x": 42.75, "y": 1234.5})) == "42.8 1,234.50"
+
+
 def test_format_per_language():
     with translation.override("en"):
         assert format_amount(Decimal("63152181.00")) == "63,152,181"
         assert format_amount(Decimal("86.26"), 1) == "86.3"
-    with translation.override("es"):
-        assert format_amount(Decimal("63152181")) == "63.152.181"
-        assert format_amount(Decimal("1234.5")) == "1.234,5"
     assert format_amount(Decimal("-314230"), language="en") == "-314,230"
     assert plain(Decimal("63152181.00")) == 63152181 and isinstance(plain(Decimal("1.50")), Decimal)

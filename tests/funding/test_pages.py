@@ -69,7 +69,11 @@ def test_regional_page_shows_lines_reconciliation_and_lost_labels(context_data):
     )
     assert "the lines exceed it by USD 314,230" in page and "USD 63,466,411" in page
     spanish = text(Client().get("/funding/"))
-    assert "USD 63.152.181" in spanish and "etiqueta ilegible en la fuente" in spanish
+    assert (
+        "USD 63,152,181" in spanish
+        and "63.152.181" not in spanish
+        and "etiqueta ilegible en la fuente" in spanish
+    )
 
 
 def test_country_panel_empty_then_by_focus_area(people):

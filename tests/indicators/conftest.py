@@ -1,17 +1,17 @@
 import pytest
 from django.core.cache import cache
 
-from commitments.services import load_plans
 from funding.services import load_quantification
 from indicators.loading import load_indicators
 from tests.builders import member, secretariat
+from tests.plans import loaded_plans
 
 
 @pytest.fixture
 def context_data(db):
     """The 2021 plans, the 2024 indicators (with links) and the 2020 quantification."""
     cache.clear()
-    load_plans()
+    loaded_plans()
     load_indicators()
     load_quantification()
     yield

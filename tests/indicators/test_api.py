@@ -115,7 +115,7 @@ def test_conflicts_and_bad_input(people):
 
 def test_catalogue_and_links(context_data):
     rows = api().get("/api/v1/indicators/").json()
-    assert len(rows) == 12 and rows[0]["code"] == "REF_RECOGNISED"
+    assert len(rows) == 90 and rows[0]["code"] == "REF_RECOGNISED"
     linked = api().get("/api/v1/indicators/", {"commitment": "GTM-JOB-01"}).json()
     assert [r["code"] for r in linked] == ["WORK_PERMITS_REFUGEES", "WORK_PERMITS_ASYLUM_SEEKERS"]
     assert api().get("/api/v1/indicators/PINIP/").json()["higher_is_better"] is None

@@ -33,8 +33,8 @@ def test_country_page_shows_latest_value_trend_and_source(context_data):
     assert "Meanwhile, by the end of September 2024, 58,806 claims had been made" in page
     assert "2023: 140,777" in page  # every approved value, under Source
     spanish = text(Client().get("/countries/CRI/"))
-    assert "Indicadores del país" in spanish and "226.029" in spanish
-    assert "más de 31.000" in spanish and "al 30 de septiembre de 2024" in spanish
+    assert "Indicadores del país" in spanish and "226,029" in spanish and "226.029" not in spanish
+    assert "más de 31,000" in spanish and "al 30 de septiembre de 2024" in spanish
 
 
 def test_commitment_page_shows_its_indicators_over_time(context_data):
@@ -79,16 +79,16 @@ def test_a_team_submits_in_the_workspace_and_the_secretariat_approves(
         == 1
     )
 
-    queue = text(sofia.get(reverse("indicator-review")))
-    assert "1 value awaits review" in queue and "– → 1,250" in queue
-    assert (
-        sofia.post(reverse("indicator-review"), {"return_one": row.pk, "comment": ""}).status_code
-        == 200
-    )
+    # the one review queue (the old indicator review address leads there)
+    queue_url = reverse("review-queue") + "?kind=indicators"
+    assert sofia.get(reverse("indicator-review"))["Location"] == queue_url
+    queue = text(sofia.get(queue_url))
+    assert "1 indicator value awaits review" in queue and "– → 1,250" in queue
+    assert sofia.post(queue_url, {"return_value": row.pk, "comment": ""}).status_code == 200
     row.refresh_from_db()
     assert row.review_state == "submitted"  # a return without a comment is refused
     with django_capture_on_commit_callbacks(execute=True):  # the approval renews the figures
-        sofia.post(reverse("indicator-review"), {"approve_one": row.pk, "comment": ""})
+        sofia.post(queue_url, {"approve_value": row.pk, "comment": ""})
     row.refresh_from_db()
     assert row.review_state == "approved"
     public = text(Client(HTTP_ACCEPT_LANGUAGE="en").get("/countries/GTM/"))
@@ -128,9 +128,11 @@ WORKSPACE_QUERIES = [
     # session, user; permissions (2); countries; values; events; pending count; the menu's
     # counts; demo flag; the form's choices (2)
     ("sofia", "/workspace/indicators/", 2 + 2 + 1 + 2 + 1 + 1 + 1 + 2),
-    # session, user; permissions (2); the queue (empty: no second query); the menu's counts;
-    # demo flag
-    ("sofia", "/workspace/indicators/review/", 2 + 2 + 1 + 1 + 1),
+    # session, user; permissions (2); the review queue, both kinds: statuses' and indicator
+    # values' counts (none: no page, no look-up); the menu's counts; demo flag; the filters'
+    # choices (countries, periods, focus areas)
+    ("sofia", "/workspace/review/?kind=indicators", 2 + 2 + 1 + 1 + 1 + 3),
+    ("sofia", "/workspace/review/", 2 + 2 + 2 + 1 + 1 + 3),
 ]
 
 

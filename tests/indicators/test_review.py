@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.models import ChangeEvent
 from countries.models import Country
 from indicators import services
-from indicators.models import Indicator, IndicatorEvent, IndicatorValue, ReviewState
+from indicators.models import Indicator, IndicatorValue
+from mirps.vocabulary import ReviewState
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_a_correction_is_public_only_once_approved_and_supersedes_the_source(peo
     row.refresh_from_db()
     assert (row.review_state, source_row.review_state) == ("approved", "superseded")
     assert list(IndicatorValue.objects.approved().filter(pk__in=[row.pk, source_row.pk])) == [row]
-    actions = set(IndicatorEvent.objects.values_list("action", "value_id", "user__username"))
+    actions = set(ChangeEvent.objects.values_list("action", "indicator_value_id", "user__username"))
     assert {("approved", row.pk, "sofia"), ("superseded", source_row.pk, "sofia")} <= actions
 
 

@@ -10,17 +10,18 @@ from email import policy
 import pytest
 from django.utils import timezone
 
-from commitments.models import ReportingPeriod
-from commitments.services import load_plans, set_period_deadlines
 from notifications.models import Preference
+from periods.models import ReportingPeriod
+from periods.services import set_period_deadlines
 from tests.builders import member, secretariat
+from tests.plans import loaded_plans
 
 PORTS = range(18380, 18400)  # this project's ports; the first free one is used
 
 
 @pytest.fixture
 def plans(db):
-    load_plans()
+    loaded_plans()
 
 
 @pytest.fixture

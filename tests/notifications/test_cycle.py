@@ -9,12 +9,16 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from commitments.models import ChangeEvent, Commitment, ReportingPeriod
-from commitments.services import record_status, review, set_period_deadlines
-from commitments.tracker import stale_period_codes
+from audit.models import ChangeEvent
+from commitments.models import Commitment
 from notifications import cycle
 from notifications.models import Kind, Notification
+from periods.models import ReportingPeriod
+from periods.services import set_period_deadlines
+from statuses.review import review
+from statuses.services import record_status
 from tests.builders import period as make_period
+from workspace.tracker import stale_period_codes
 
 
 def _c(code):

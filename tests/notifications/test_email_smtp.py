@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from commitments.models import Commitment
-from commitments.services import record_status, review
 from notifications import cycle
 from notifications.models import EmailState, Notification, Preference
+from statuses.review import review
+from statuses.services import record_status
 
 SITE = "https://monitor.example.org"
 

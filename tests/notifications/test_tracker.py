@@ -10,9 +10,13 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from commitments import tracker
-from commitments.models import Commitment, ReviewState, StatusUpdate
-from commitments.services import record_status, review, set_period_deadlines
+from commitments.models import Commitment
+from mirps.vocabulary import ReviewState
+from periods.services import set_period_deadlines
+from statuses.models import StatusUpdate
+from statuses.review import review
+from statuses.services import record_status
+from workspace import tracker
 
 
 def _c(code):
@@ -84,7 +88,8 @@ def _expected(period):
 
 
 def test_the_tracker_counts_what_the_database_holds(reporting, django_assert_num_queries):
-    with django_assert_num_queries(1):  # commitments grouped by country, with subqueries
+    # commitments grouped by country, with subqueries; indicator values waiting, by country
+    with django_assert_num_queries(2):
         board = tracker.tracker(reporting)
     expected = _expected(reporting)
     assert len(board.rows) == 7
@@ -103,10 +108,14 @@ def test_the_tracker_counts_what_the_database_holds(reporting, django_assert_num
     assert (gtm.updated, gtm.submitted, gtm.not_updated, gtm.late) == (5, 6, 25, 1)
     assert (board.total.commitments, board.total.updated, board.total.late) == (229, 7, 3)
     assert board.days_left == -1
-    # only some countries: the same numbers, still one query
-    with django_assert_num_queries(1):
+    # only some countries: the same numbers, the same queries; without the indicator values
+    # (the reminders), one
+    with django_assert_num_queries(2):
         (only,) = tracker.tracker(reporting, [gtm.country.pk]).rows
     assert (only.approved, only.waiting, only.returned) == (2, 3, 1)
+    with django_assert_num_queries(1):
+        (only,) = tracker.tracker(reporting, [gtm.country.pk], indicators=False).rows
+    assert (only.approved, only.waiting, only.indicators_waiting) == (2, 3, 0)
 
 
 @pytest.mark.parametrize(
@@ -121,9 +130,9 @@ def test_the_secretariat_lands_on_the_tracker_in_either_language(
 ):
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(cast["sofia"])
-    # session, user, the user's permissions (x2), periods, the tracker, the user's
+    # session, user, the user's permissions (x2), periods, the tracker (2), the user's
     # memberships (for "returned to you"), the menu's counts, the demo flag
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get("/workspace/").content.decode()
     rows = dict(
         re.findall(

@@ -6,17 +6,18 @@ import io
 import openpyxl
 import pytest
 
-from commitments.models import ReportingPeriod
-from commitments.services import load_plans, seed_demo
+from demo.services import seed_demo
+from periods.models import ReportingPeriod
 from reports import exports, progress
 from tests.builders import CountryBuilder, report
+from tests.plans import loaded_plans
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo():
-    load_plans()
+    loaded_plans()
     seed_demo()
 
 

@@ -4,16 +4,17 @@ import re
 
 import pytest
 
-from commitments.services import load_plans, seed_demo
+from demo.services import seed_demo
 from reports import progress
 from tests.builders import period
+from tests.plans import loaded_plans
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def plans():
-    load_plans()
+    loaded_plans()
 
 
 def test_home_shows_the_engines_figures(client, plans):

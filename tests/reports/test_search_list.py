@@ -7,7 +7,7 @@ import re
 import pytest
 
 from commitments.models import Commitment
-from commitments.services import load_plans
+from tests.plans import loaded_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ CODE = re.compile(r'<td class="code"><a href="/commitments/([A-Z]{3}-[A-Z]{3}-\d
 
 @pytest.fixture
 def plans():
-    load_plans()
+    loaded_plans()
 
 
 def codes(client, **params) -> set[str]:

@@ -64,8 +64,9 @@ def test_country_page_list_flags_stale_statuses(client, history):
 def test_commitment_page_flags_a_stale_status_in_both_languages(
     client, history, django_assert_num_queries
 ):
-    # the commitment; its approved history; the periods; demo flag; its indicator links
-    with django_assert_num_queries(5):
+    # the commitment; its approved history; the periods; demo flag; its indicator links; its
+    # lineage (its links; whether a later edition closed it: issue 22)
+    with django_assert_num_queries(5 + 2):
         page = client.get(f"/commitments/{history['stale'][0]}/", HTTP_ACCEPT_LANGUAGE="en")
     assert 'class="badge stale"' in page.content.decode()
     assert "since before the previous period" in page.content.decode()

@@ -3,10 +3,12 @@ engine's ``compute`` for each period."""
 
 import pytest
 
-from commitments.models import ReportingPeriod, ReviewState
-from commitments.services import load_plans, seed_demo
+from demo.services import seed_demo
+from mirps.vocabulary import ReviewState
+from periods.models import ReportingPeriod
 from reports import dashboard, movement, progress
 from tests.builders import CountryBuilder, period, report
+from tests.plans import loaded_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
     "filters", [{}, {"country": "HND"}, {"pillar": 3}, {"focus_area": "JOB", "country": "MEX"}]
 )
 def test_trend_equals_compute_for_every_period(filters, django_assert_num_queries):
-    load_plans()
+    loaded_plans()
     seed_demo()
     periods = list(ReportingPeriod.objects.all())
     # the statuses as of every period, counted, in one query (whatever the number of periods)
@@ -109,15 +111,18 @@ def test_movement_up_down_first_and_unchanged():
     assert [r["code"] for r in second["rows"]] == [first.code] and second["count"] == 3
 
 
-def test_movement_into_a_period_ending_with_the_previous_one_is_empty():
+def test_a_period_ending_with_another_is_never_the_one_before_it():
     b = CountryBuilder("AAA")
     c = b.commitment()
     report(c, "2024", 1)
     report(c, "2024-H2", 3, narrative="Later in the year")  # ends 31 December too
     periods = list(ReportingPeriod.objects.all())
-    # 2024 (1 Jan-31 Dec) sorts before 2024-H2 (1 Jul-31 Dec): both end the same day
-    assert movement.page(period("2024-H2"), periods)["count"] == 0
-    assert movement.summary(progress.timeline(periods), period("2024-H2"))["count"] == 0
+    # 2024 (1 Jan-31 Dec) did not end before 2024-H2 (1 Jul-31 Dec): no period before it
+    # (periods.models.previous_among), so its status is a first report
+    moved = movement.page(period("2024-H2"), periods)
+    assert (moved["previous"], moved["first"], moved["count"]) == (None, 1, 1)
+    summary = movement.summary(progress.timeline(periods), period("2024-H2"))
+    assert (summary["previous"], summary["first"]) == (None, 1)
     # and the status as of 2024 is already the H2 row (as of = every period ended by then)
     assert progress.compute(period=period("2024")).total.levels[3] == 1
 

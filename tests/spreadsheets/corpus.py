@@ -42,7 +42,9 @@ def make_users() -> dict:
 
 def set_up(name: str, users: dict) -> None:
     """The state of the database a case needs (inside the test's transaction)."""
-    from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+    from commitments.models import Commitment
+    from periods.models import ReportingPeriod
+    from statuses.models import StatusUpdate
 
     if name in ("history", "history+locked"):
         periods = {p.code: p for p in ReportingPeriod.objects.all()}
@@ -103,7 +105,7 @@ def _values_written(before: set[int]) -> dict[str, str]:
 
 
 def _written(before: set[int]) -> dict[str, int]:
-    from commitments.models import StatusUpdate
+    from statuses.models import StatusUpdate
 
     return {
         u.commitment.code: u.status
@@ -114,9 +116,10 @@ def _written(before: set[int]) -> dict[str, int]:
 def run(name: str, case: dict, users: dict, client) -> Outcome:
     """Upload ``name`` as the case says, look at its preview page, correct columns if the case
     says so, then apply all or nothing (and, if the case says so, the valid rows only)."""
-    from commitments.models import ReportingPeriod, StatusUpdate
-    from commitments.spreadsheets import importer
-    from commitments.spreadsheets.reading import read
+    from periods.models import ReportingPeriod
+    from spreadsheets import importer
+    from spreadsheets.reading import read
+    from statuses.models import StatusUpdate
 
     outcome = Outcome(name)
     user = users[case["user"]]
@@ -204,6 +207,9 @@ def _silent_drops(sheets, preview: dict, data: bytes, name: str) -> int:
         for title, count in _openpyxl_rows(data).items():
             drops += abs(ours.get(title, 0) - count)
     summary = {s["name"]: s for s in preview.get("sheets", [])}
+    from spreadsheets.formats import fold_header
+
+    sheets = [fold_header(sheet) for sheet in sheets]  # a two-row header is one row
     for sheet in sheets:
         described = summary.get(sheet.name)
         if described is None:

@@ -27,18 +27,22 @@ import django  # noqa: E402
 
 
 def maker(name: str) -> str:
-    if name.endswith(".lo.xlsx"):
-        return "LibreOffice (.xlsx saved from .ods)"
-    if name.endswith(".ods") and not name.startswith(("140-", "million-")):
-        return "LibreOffice (.ods)"
-    if name.endswith(".csv"):
-        return "CSV (the app's export, Excel-style)"
     crafted = (
         "truncated", "damaged", "old-", "password", "web-", "binary", "empty-file", "not-a-",
-        "macros", "entities", "140-", "million-", "matrix-long-narrative",
+        "macros", "entities", "140-", "million-", "matrix-long-narrative", "i19-huge-",
+        "i19-long-", "i19-nul-", "i19-photos", "i19-report-letter", "i19-chart",
+        "i19-cycling-",
     )  # fmt: skip
     if name.startswith(crafted):
         return "byte by byte (hostile, damaged, oversized)"
+    if name in ("i19-matrix-printed.pdf", "i19-libreoffice-utf16.csv"):
+        return "LibreOffice (a PDF, a UTF-16 CSV)"
+    if name.endswith(".lo.xlsx"):
+        return "LibreOffice (.xlsx saved from .ods)"
+    if name.endswith(".ods"):
+        return "LibreOffice (.ods)"
+    if name.endswith((".csv", ".txt")):
+        return "CSV and text (the app's export, Excel-style, UTF-16)"
     return "openpyxl (.xlsx, most from the app's own downloads)"
 
 
@@ -71,7 +75,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from commitments.services import load_plans
-    from commitments.spreadsheets.reading import Rejected, read
+    from spreadsheets.reading import Rejected, read
     from tests.spreadsheets.corpus import load_expected, make_users, run
 
     setup_test_environment()

@@ -18,6 +18,7 @@ importer's answer. The table goes to ``files/expected.json``, which ``test_corpu
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import json
@@ -237,7 +238,8 @@ def matrix_cases():
         ALL,
     )  # fmt: skip
 
-    # 4. The issue's duplicate: one commitment in two rows with two statuses: both refused.
+    # 4. The issue's duplicate: one commitment in two rows with two statuses: both refused, by
+    # one problem naming both rows (issue 19: grouped per commitment, never one per row).
     book = download_matrix()
     sheet = book["Matriz"]
     first = fill(sheet, "GTM-PRO-07", 1, "primera versión")
@@ -251,7 +253,7 @@ def matrix_cases():
         book,
         expect(
             tally=(GTM_ROWS + 1, 1, 28, 2, 0),
-            problems=[("Matriz", first, "A", "duplicate"), ("Matriz", second, "A", "duplicate")],
+            problems=[("Matriz", first, "A", "duplicate_rows")],
             refused="apply_has_problems",
             valid_rows={"GTM-PRO-08": 2},
         ),
@@ -313,7 +315,7 @@ def matrix_cases():
     sheet.merge_cells(start_row=merged, start_column=8, end_row=merged + 1, end_column=8)
     formula_narrative = fill(sheet, "GTM-PRO-12", 3, '=CONCATENATE("a","b")')
     date = fill(sheet, "GTM-PRO-13", dt.date(2025, 3, 1), "fecha")
-    link = fill(sheet, "GTM-PRO-14", 3, "con enlace", "www.example")
+    fill(sheet, "GTM-PRO-14", 3, "con enlace", "www.example")  # read as https://www.example
     words_only = fill(sheet, "GTM-PRO-15", None, "solo narrativa")
     foreign = sheet.max_row + 1
     sheet.cell(foreign, 1).value = "HND-PRO-01"
@@ -328,19 +330,19 @@ def matrix_cases():
         "matrix-row-problems",
         book,
         expect(
-            tally=(GTM_ROWS + 2, 1, 23, 8, 0),
+            # "www.example" is read as https://www.example (mirps/links.py), as on every route
+            tally=(GTM_ROWS + 2, 2, 23, 7, 0),
             problems=[
                 ("Matriz", merged, "H", "merged"),
                 ("Matriz", merged + 1, "H", "merged"),
                 ("Matriz", formula_narrative, "H", "formula"),
                 ("Matriz", date, "G", "status_date"),
-                ("Matriz", link, "I", "evidence_not_url"),
                 ("Matriz", words_only, "H", "narrative_without_status"),
                 ("Matriz", foreign, "A", "other_country"),
                 ("Matriz", unknown, "A", "unknown_code"),
             ],
             refused="apply_has_problems",
-            valid_rows={"GTM-EDU-02": 1},
+            valid_rows={"GTM-EDU-02": 1, "GTM-PRO-14": 3},
         ),
         ALL,
     )
@@ -477,8 +479,7 @@ def matrix_cases():
     first = fill(sheet, "GTM-PRO-18", 2, "primera")
     add("two-sheets-duplicate", book,
         expect(tally=(GTM_ROWS + 1, 0, 29, 2, 0),
-               problems=[("Matriz", first, "A", "duplicate"),
-                         ("Correcciones", 2, "A", "duplicate")],
+               problems=[("Matriz", first, "A", "duplicate_rows")],
                refused="apply_has_problems", valid_rows={}),
         ("xlsx", "ods"))  # fmt: skip
 
@@ -492,17 +493,14 @@ def matrix_cases():
     stale.append(["GTM-HEA-01", None, None, None, None, None, 0, "viejo"])
     stale.sheet_state = "hidden"
     book.active = 1  # the visible matrix is the one open (a hidden sheet cannot be)
-    current = fill(sheet, "GTM-PRO-19", 4, "actual")
-    health = row_of(sheet, "GTM-HEA-01")
+    fill(sheet, "GTM-PRO-19", 4, "actual")
     # LibreOffice saving the .ods as .xlsx makes the first sheet visible again: then both
     # sheets are read, and each commitment in both is a problem, never a silent choice.
     visible_again = expect(
         tally=(GTM_ROWS + 2, 0, 28, 4, 0),
-        problems=[
-            ("Matriz", current, "A", "duplicate"),
-            ("Matriz", health, "A", "duplicate"),
-            ("Matriz (anterior)", 2, "A", "duplicate"),
-            ("Matriz (anterior)", 3, "A", "duplicate"),
+        problems=[  # one per commitment, at its first row (the first sheet's)
+            ("Matriz (anterior)", 2, "A", "duplicate_rows"),
+            ("Matriz (anterior)", 3, "A", "duplicate_rows"),
         ],
         refused="apply_has_problems",
         sheets={
@@ -635,8 +633,7 @@ def indicator_cases():
     sheet.cell(second, 10).value = 610
     add("ind-duplicates", book,
         expect(tally=(rows + 1, 0, rows - 1, 2, 0),
-               problems=[(IND, first, "A", "indicator_duplicate"),
-                         (IND, second, "A", "indicator_duplicate")],
+               problems=[(IND, first, "A", "indicator_duplicate_rows")],
                refused="apply_has_problems", indicators={}),
         ("xlsx", "ods"))  # fmt: skip
     # 9. Someone recorded a value for the slot after the download (set-up "indicator-value").
@@ -969,7 +966,8 @@ def hostile_cases():
         expect(rejected="web_page"))  # fmt: skip
     add("binary-junk.xlsx", bytes(range(256)) * 8, expect(rejected="not_spreadsheet"))
     add("empty-file.xlsx", b"", expect(rejected="empty"))
-    add("not-a-spreadsheet.zip", _zip({"readme.txt": b"hola"}), expect(rejected="not_spreadsheet"))
+    add("not-a-spreadsheet.zip", _zip({"readme.txt": b"hola"}),
+        expect(rejected="not_spreadsheet_kind"))  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(good)) as source:
         parts = {n: source.read(n) for n in source.namelist()}
     add("macros.xlsx", _zip({**parts, "xl/vbaProject.bin": b"\x00" * 64}),
@@ -1002,6 +1000,215 @@ def hostile_cases():
         expect(rejected="too_much_content"))  # fmt: skip
     # In .ods, a million identical rows with data are one element: refused before expanding.
     add("million-repeated-rows.ods", _ods_repeated(1_000_000), expect(rejected="too_many_rows"))
+
+
+def issue19_cases():
+    """Issue 19: the files that stalled or broke a server, or were read wrong without a word
+    (``make_corpus.py --only i19`` rebuilds these alone)."""
+    from commitments.models import Commitment
+    from tests.spreadsheets import hostile_files as hostile
+
+    # The quadratic preview: 11,990 rows cycling over 27 codes, each with its own values. One
+    # problem per commitment, at its first row (rows 2 to 28), every row counted.
+    codes = list(
+        Commitment.objects.filter(country__iso3="GTM").order_by("code")
+        .values_list("code", flat=True)[: hostile.CODES]
+    )  # fmt: skip
+    add("i19-cycling-11990-rows.csv", hostile.cycling_csv(codes),
+        expect(tally=(hostile.ROWS, 0, 0, hostile.ROWS, 0),
+               problems=[("CSV", 2 + i, "A", "duplicate_rows") for i in range(hostile.CODES)],
+               refused="apply_has_problems", valid_rows={}))  # fmt: skip
+    # The 98 KB files: a header, then 95 MB in one comment, attribute value or instruction
+    # (refused from the archive's directory), and the same with 20 MB (under the byte budget:
+    # refused once the parser has been given 1 MB without reporting anything).
+    for megabytes, code, size in ((95, "expands_too_much", "huge"),
+                                  (20, "xml_token_too_long", "long")):  # fmt: skip
+        add(f"i19-{size}-comment.xlsx", hostile.huge_comment_xlsx(megabytes),
+            expect(rejected=code))  # fmt: skip
+        add(f"i19-{size}-attribute.xlsx", hostile.huge_attribute_xlsx(megabytes),
+            expect(rejected=code))  # fmt: skip
+        add(f"i19-{size}-instruction.xlsx", hostile.huge_instruction_xlsx(megabytes),
+            expect(rejected=code))  # fmt: skip
+        add(f"i19-{size}-comment.ods", hostile.huge_comment_ods(megabytes),
+            expect(rejected=code))  # fmt: skip
+    # A NUL byte after the first 64 KB of a CSV.
+    add("i19-nul-after-64k.csv", hostile.nul_after_64k_csv(), expect(rejected="nul_in_text"))
+    # A version cell of 10^20 (an integer overflow on SQLite), in the matrix and in a CSV.
+    book = download_matrix()
+    row = fill(book["Matriz"], "GTM-PRO-01", 3, "avance", version=10**20)
+    add("i19-version-huge", book,
+        expect(tally=(GTM_ROWS + GTM_INDICATORS, 0, GTM_ROWS + GTM_INDICATORS - 1, 1, 0),
+               problems=[("Matriz", row, "K", "version_unreadable")],
+               refused="apply_has_problems", valid_rows={}),
+        ALL)  # fmt: skip
+    add("i19-version-huge.csv",
+        b"Code,New status,Narrative,Version\r\nGTM-PRO-01,3,ok,100000000000000000000\r\n",
+        expect(tally=(1, 0, 0, 1, 0), problems=[("CSV", 2, "D", "version_unreadable")],
+               refused="apply_has_problems"))  # fmt: skip
+    # A second sheet headed for 2023 in the 2024 matrix, uploaded to 2024: a file problem.
+    book = download_matrix(period="2024")
+    sheet = book["Matriz"]
+    fill(sheet, "GTM-PRO-01", 3, "avance de 2024")
+    sheet.delete_rows(row_of(sheet, "GTM-JOB-01"))
+    other = book.create_sheet("Estado 2023", 1)
+    other.append(["Código", "Nuevo estado (2023)", "Narrativa"])
+    other.append(["GTM-JOB-01", 2, "avance de 2023"])
+    add("i19-second-sheet-2023", book,
+        expect(period="2024", tally=(GTM_ROWS + GTM_INDICATORS, 2, GTM_ROWS + GTM_INDICATORS - 2,
+                                     0, 0),
+               file_problems=["sheet_wrong_period"], refused="apply_file_problems",
+               valid_rows={},
+               sheets={"Matriz": "data", "Estado 2023": "data", "Indicadores": "indicators",
+                       "Instrucciones": "instructions", "_mirps": "meta"}),
+        ALL)  # fmt: skip
+    # Statuses that contradict themselves, beside consistent ones.
+    book = download_matrix()
+    sheet = book["Matriz"]
+    contradicting = {
+        code: fill(sheet, code, status, "avance")
+        for code, status in (("GTM-PRO-01", "4 (20%)"), ("GTM-PRO-02", "2 - completado"),
+                             ("GTM-PRO-03", "1/2"))
+    }  # fmt: skip
+    consistent = {"GTM-PRO-04": ("4 - 80%", 4), "GTM-PRO-05": ("80%", 4),
+                  "GTM-PRO-07": ("completado", 5), "GTM-PRO-08": ("4 (80%)", 4)}  # fmt: skip
+    for code, (status, _level) in consistent.items():
+        fill(sheet, code, status, "avance")
+    levels = {code: level for code, (_status, level) in consistent.items()}
+    rows = GTM_ROWS + GTM_INDICATORS
+    add("i19-statuses-contradict", book,
+        expect(tally=(rows, 4, rows - 7, 3, 0),
+               problems=[("Matriz", r, "G", "status_contradicts")
+                         for r in contradicting.values()],
+               refused="apply_has_problems", valid_rows=levels),
+        ALL)  # fmt: skip
+    # CSV: a title line above a semicolon header (Excel's "CSV UTF-8", with its mark).
+    text = ("\ufeffInforme de avance de Guatemala, 2025\r\n"
+            "Código;Estado nuevo;Narrativa\r\n"
+            "GTM-JOB-06;3;Capacitación, segunda fase\r\n")  # fmt: skip
+    add("i19-title-then-semicolons.csv", text.encode("utf-8"),
+        expect(tally=(1, 1, 0, 0, 0), written={"GTM-JOB-06": 3}))  # fmt: skip
+    # One Latin-1 line in a UTF-8 file: read as Windows-1252 (and named), never mojibake.
+    data = (
+        "Código,Estado nuevo,Narrativa\r\n".encode()
+        + "GTM-EDU-01,2,Educación básica\r\n".encode()
+        + "GTM-EDU-02,3,Educación técnica\r\n".encode("latin-1")
+    )
+    add("i19-mixed-encoding.csv", data,
+        expect(tally=(2, 2, 0, 0, 0), written={"GTM-EDU-01": 2, "GTM-EDU-02": 3}))  # fmt: skip
+    # Excel's "Unicode text": UTF-16 little-endian with its mark, tab-separated.
+    text = "Código\tNuevo estado\tNarrativa\r\nGTM-HEA-01\t4\tSalud, clínicas móviles\r\n"
+    add("i19-unicode-text.txt", codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        expect(tally=(1, 1, 0, 0, 0), written={"GTM-HEA-01": 4}))  # fmt: skip
+    # Not spreadsheets: the matrix printed to PDF by LibreOffice (``convert_documents``); a
+    # Word and a Writer document, an image and a zip of photos, written byte by byte (the
+    # machine's LibreOffice has Calc only).
+    book = download_matrix()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    DOCUMENTS["i19-matrix-printed.pdf"] = (buffer.getvalue(), "xlsx", "pdf")
+    CASES["i19-matrix-printed.pdf"] = expect(rejected="not_spreadsheet_kind")
+    add("i19-report-letter.docx", _docx("Informe de avance. GTM-PRO-01: estado 3."),
+        expect(rejected="not_spreadsheet_kind"))  # fmt: skip
+    add("i19-report-letter.odt", _odt("Informe de avance. GTM-PRO-01: estado 3."),
+        expect(rejected="not_spreadsheet_kind"))  # fmt: skip
+    add("i19-chart.png", _png(), expect(rejected="not_spreadsheet_kind"))
+    add("i19-photos.zip", _zip({"fotos/taller.png": _png(), "fotos/lista.txt": b"taller"}),
+        expect(rejected="not_spreadsheet_kind"))  # fmt: skip
+    # A UTF-16 CSV saved by LibreOffice (Text CSV, "Unicode", tab-separated).
+    book = new_book("Hoja1")
+    book.active.append(["Código", "Nuevo estado", "Narrativa"])
+    book.active.append(["GTM-JOB-05", 2, "Atención en salud, fase uno"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    DOCUMENTS["i19-libreoffice-utf16.csv"] = (
+        buffer.getvalue(), "xlsx", "csv:Text - txt - csv (StarCalc):9,34,65535",
+    )  # fmt: skip
+    CASES["i19-libreoffice-utf16.csv"] = expect(tally=(1, 1, 0, 0, 0),
+                                                written={"GTM-JOB-05": 2})  # fmt: skip
+
+
+def _docx(text: str) -> bytes:
+    """A minimal Word document (.docx): the parts Word needs to open it."""
+    return _zip({
+        "[Content_Types].xml": (
+            b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            b'.org/package/2006/content-types"><Default Extension="rels" ContentType="'
+            b'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension='
+            b'"xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            b'document.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+            b'officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+            'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+            f"{text}</w:t></w:r></w:p></w:body></w:document>"
+        ).encode(),
+    })  # fmt: skip
+
+
+def _odt(text: str) -> bytes:
+    """A minimal Writer document (.odt)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr(
+            "content.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office='
+                '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:'
+                'names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>'
+                f"{text}</text:p></office:text></office:body></office:document-content>"
+            ).encode(),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+    return buffer.getvalue()
+
+
+def _png(width: int = 8, height: int = 8) -> bytes:
+    """A small grey PNG image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+DOCUMENTS: dict[str, tuple[bytes, str, str]] = {}  # name -> (source, its extension, filter)
+
+
+def convert_documents(tmp: Path) -> None:
+    """Have LibreOffice write the ``DOCUMENTS``: each source converted with its filter."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = f"-env:UserInstallation=file://{tmp}/profile"
+    for number, (name, (source, extension, target)) in enumerate(DOCUMENTS.items()):
+        folder = tmp / f"document-{number}"
+        folder.mkdir()
+        path = folder / f"source.{extension}"
+        path.write_bytes(source)
+        subprocess.run(
+            [soffice, profile, "--headless", "--convert-to", target, "--outdir", str(folder),
+             str(path)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        made = [p for p in folder.iterdir() if p.name != path.name]
+        assert len(made) == 1, (name, made)
+        shutil.copy(made[0], OUT / name)
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -1112,8 +1319,8 @@ def convert(tmp: Path) -> None:
 
 
 def main() -> None:
-    """Every case (``--only indicators``: only the indicators sheet's cases, added to the
-    files and the table already there)."""
+    """Every case (``--only indicators`` or ``--only i19``: only the indicators sheet's cases,
+    or issue 19's, added to the files and the table already there)."""
     only = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--only" else None
     django.setup()
     from django.core.management import call_command
@@ -1130,17 +1337,20 @@ def main() -> None:
 
     load_indicators()
     users = make_users()
-    if only == "indicators":
-        indicator_cases()
+    groups = {"indicators": ("ind-", indicator_cases), "i19": ("i19-", issue19_cases)}
+    if only in groups:
+        prefix, build = groups[only]
+        build()
         previous = json.loads((OUT / "expected.json").read_text(encoding="utf-8"))
-        previous = {k: v for k, v in previous.items() if not k.startswith("ind-")}
-        for name in [n for n in OUT.iterdir() if n.name.startswith("ind-")]:
+        previous = {k: v for k, v in previous.items() if not k.startswith(prefix)}
+        for name in [n for n in OUT.iterdir() if n.name.startswith(prefix)]:
             name.unlink()
     else:
         matrix_cases()
         handmade_cases()
         hostile_cases()
         indicator_cases()
+        issue19_cases()
         set_up("history", users)
         history_cases()
         previous = {}
@@ -1152,6 +1362,7 @@ def main() -> None:
             (OUT / name).write_bytes(data)
     with tempfile.TemporaryDirectory() as tmp:
         convert(Path(tmp))
+        convert_documents(Path(tmp))
     missing = [name for name in CASES if not (OUT / name).exists()]
     assert not missing, missing
     (OUT / "expected.json").write_text(

@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 from rest_framework.test import APIClient
 
-from commitments.models import ReportingPeriod, StatusUpdate
-
-from .conftest import row_of, save
+from periods.models import ReportingPeriod
+from statuses.models import StatusUpdate
+from tests.spreadsheets.conftest import row_of, save
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from commitments.services import seed_demo
-from commitments.spreadsheets import importer
-from commitments.spreadsheets.template import INSTRUCTIONS_SHEET
+from demo.services import seed_demo
+from spreadsheets import importer
+from spreadsheets.template import INSTRUCTIONS_SHEET
 
 NOTICE = {
     "en": "Demo data: the statuses shown are synthetic",

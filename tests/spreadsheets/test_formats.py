@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from commitments.spreadsheets.formats import (
+from spreadsheets.formats import (
     COLUMNS,
     StatusUnreadable,
     guesses,
@@ -12,8 +12,9 @@ from commitments.spreadsheets.formats import (
     header_period,
     map_columns,
     parse_status,
+    whole_number,
 )
-from commitments.spreadsheets.importer import normal_code
+from spreadsheets.importer import normal_code
 
 
 @pytest.mark.parametrize(
@@ -44,10 +45,51 @@ from commitments.spreadsheets.importer import normal_code
         ("Sin reporte", None),  # what the matrix writes for "not reported"
         ("N/A", None),
         ("—", None),
+        # a level with what agrees with it (issue 19)
+        ("4 - 80%", 4),
+        ("4 (80%)", 4),
+        ("4 (80 %)", 4),
+        ("5 - Completado (100%)", 5),
+        ("0 - No iniciado (0%)", 0),
+        ("1 - Started and being implemented (20%)", 1),
+        ("2 - en implementación", 2),
+        ("3 - avanzando bien", 3),  # words we do not know contradict nothing
+        ("3.", 3),
+        ("Completado (100%)", 5),
+        ("100 %", 5),
     ],
 )
 def test_status_written_many_ways(raw, expected):
     assert parse_status(raw) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_label_the_template_writes_is_read(language):
+    from spreadsheets.formats import status_choice_label
+
+    for level in range(6):
+        assert parse_status(status_choice_label(level, language)) == level
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "4 (20%)",  # a level and a percentage of another
+        "2 - completado",  # a level and the words of another
+        "1/2",  # two numbers
+        "3-4",
+        "5 - No iniciado",
+        "0 - 100%",
+        "Completado (60%)",
+        "40% - 60%",
+        "3 - 60% - 80%",
+        "1 - Iniciado (40%)",
+    ],
+)
+def test_a_status_that_contradicts_itself_is_for_the_person_to_settle(raw):
+    with pytest.raises(StatusUnreadable) as refused:
+        parse_status(raw)
+    assert refused.value.code == "status_contradicts"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +99,9 @@ def test_status_written_many_ways(raw, expected):
         (-1, "status_out_of_range"),
         (7.5, "status_out_of_range"),
         ("9", "status_out_of_range"),
+        ("2,5", "status_out_of_range"),
+        ("45 %", "status_percent"),
+        ("En implementación", "status_unknown"),  # 1 to 4: which?
         ("55%", "status_percent"),
         ("120%", "status_percent"),
         ("maybe", "status_unknown"),
@@ -175,3 +220,20 @@ def test_every_export_column_is_recognised_in_both_languages():
 )
 def test_codes_as_people_write_them(written, code):
     assert normal_code(written) == code
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [(7, 7), (7.0, 7), ("7", 7), (" 12 ", 12), ("12.0", 12), (0, 0), (2**63 - 1, 2**63 - 1)],
+)
+def test_whole_numbers_in_version_cells(written, number):
+    assert whole_number(written) == number
+
+
+@pytest.mark.parametrize(
+    "written", [10**20, 2**63, "100000000000000000000", "1e20", 7.5, "7,5", -1, "x", True,
+                float("nan"), float("inf"), "9" * 500],
+)  # fmt: skip
+def test_what_is_not_a_whole_number_the_database_can_hold(written):
+    with pytest.raises((ValueError, OverflowError)):
+        whole_number(written)

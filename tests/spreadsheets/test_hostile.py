@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from commitments.models import SpreadsheetUpload, StatusUpdate
-from commitments.spreadsheets import reading
-from commitments.spreadsheets.reading import Budget, Rejected, inspect, read
-
-from .conftest import save
+from spreadsheets import reading
+from spreadsheets.models import SpreadsheetUpload
+from spreadsheets.reading import Budget, Rejected, inspect, read
+from statuses.models import StatusUpdate
+from tests.spreadsheets.conftest import save
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ CASES = {
         reading.OLE_MAGIC + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 600,
         "encrypted",
     ),
-    "a zip that is not a spreadsheet": (_zip({"readme.txt": b"hi"}), "not_spreadsheet"),
+    "a zip that is not a spreadsheet": (_zip({"readme.txt": b"hi"}), "not_spreadsheet_kind"),
     "a broken zip": (b"PK\x03\x04" + b"\x00" * 100, "damaged_zip"),
     "a truncated .xlsx": (_template()[:1500], "damaged_zip"),
     "a web page named .xls": (b"<html><table><tr><td>1</td></tr></table></html>", "web_page"),
@@ -127,7 +127,8 @@ def test_a_repetitive_megabyte_of_text_is_not_a_bomb():
     ).encode()
     data = _xlsx_with({"xl/worksheets/sheet1.xml": sheet})
     assert len(data) < 20 * 1024  # compressed more than 50 times
-    assert read(data)[0].rows[1].values[1] == narrative
+    # calamine drops the cell's trailing space; the importer strips narratives anyway
+    assert read(data)[0].rows[1].values[1].strip() == narrative.strip()
 
 
 def test_xml_entity_attack_is_refused():

@@ -13,19 +13,28 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from commitments.models import StatusUpdate
-from commitments.spreadsheets import importer
-from commitments.spreadsheets.formats import INDICATOR_TABLE, is_indicator_header, map_columns
-from commitments.spreadsheets.indicator_rows import parse_figure
-from commitments.spreadsheets.messages import render
 from countries.models import Country
 from indicators.loading import load_indicators
-from indicators.models import IndicatorValue, ReviewState
+from indicators.models import IndicatorValue
+from mirps.vocabulary import ReviewState
+from spreadsheets import importer
+from spreadsheets.formats import INDICATOR_TABLE, is_indicator_header, map_columns
+from spreadsheets.indicator_rows import parse_figure
+from spreadsheets.messages import render
+from statuses.models import StatusUpdate
+from tests.spreadsheets.conftest import row_of, save
 
-from .conftest import row_of, save
-
-GTM_VALUES = 4  # the 2024 annual report's Guatemala figures (fixtures/indicators_2024.json)
+# the indicators with a Guatemala figure in the 2024 annual report (fixtures/indicators_2024.json)
+GTM_INDICATORS = [
+    "REF_RECOGNISED", "ASYLUM_SEEKERS", "WORK_PERMITS_REFUGEES", "WORK_PERMITS_ASYLUM_SEEKERS",
+    "CHILD_ASYLUM_SEEKERS", "CHILD_REFUGEES", "CHILDREN_PROTECTION_SUPPORTED", "OFFICIALS_TRAINED",
+    "TRAINING_SESSIONS", "LOCAL_GOVERNMENTS_COMMITTED", "LOCAL_AGREEMENTS_SIGNED",
+    "VIOLENCE_PREVENTION_PARTICIPANTS", "SKILLS_TRAINING_PARTICIPANTS", "SKILLS_CERTIFIED",
+    "PLATFORM_TRAINING_REFUGEES", "EMPLOYERS_TRAINED", "RSD_COMMISSION_TRAINING_SESSIONS",
+]  # fmt: skip
+GTM_VALUES = len(GTM_INDICATORS)  # one row per indicator, whatever its number of figures
 
 
 @pytest.fixture
@@ -36,7 +45,7 @@ def catalogue(plans):
 @pytest.fixture
 def book(people, period, catalogue):
     """The GTM template for 2025, in Spanish, with its indicators sheet."""
-    from commitments.spreadsheets.template import build_matrix
+    from spreadsheets.template import build_matrix
 
     data = build_matrix([Country.objects.get(iso3="GTM")], period, "es", people["gabriel"])
     return openpyxl.load_workbook(io.BytesIO(data))
@@ -79,10 +88,8 @@ def test_template_has_the_indicators_sheet_with_the_countrys_indicators(book):
     header = [c.value for c in sheet[1]]
     assert header[0] == "Código del indicador" and header[9] == "Nuevo valor (2025)"
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    # Guatemala has values for four indicators: its rows are those four, in catalogue order
-    assert [r[0] for r in rows] == [
-        "REF_RECOGNISED", "ASYLUM_SEEKERS", "WORK_PERMITS_REFUGEES", "WORK_PERMITS_ASYLUM_SEEKERS"
-    ]  # fmt: skip
+    # Guatemala has values for 17 indicators: its rows are those, in catalogue order
+    assert [r[0] for r in rows] == GTM_INDICATORS
     assert all(r[1] == "GTM" for r in rows)
     # 2025 has no value yet: each row is the reporting period, version 0, nothing current
     first = rows[0]
@@ -93,8 +100,8 @@ def test_template_has_the_indicators_sheet_with_the_countrys_indicators(book):
 
 
 def test_template_shows_the_current_value_of_the_period_and_its_version(people, period, catalogue):
-    from commitments.models import ReportingPeriod
-    from commitments.spreadsheets.template import build_matrix
+    from periods.models import ReportingPeriod
+    from spreadsheets.template import build_matrix
 
     p2024 = ReportingPeriod.objects.get(code="2024")
     data = build_matrix([Country.objects.get(iso3="GTM")], p2024, "en", people["gabriel"])
@@ -107,12 +114,12 @@ def test_template_shows_the_current_value_of_the_period_and_its_version(people, 
 
 
 def test_a_country_without_values_gets_the_whole_catalogue(people, period, catalogue):
-    from commitments.spreadsheets.template import build_matrix, indicator_rows
     from indicators.models import Indicator
+    from spreadsheets.template import build_matrix, indicator_rows
 
     IndicatorValue.objects.filter(country__iso3="GTM").delete()
     rows = indicator_rows([Country.objects.get(iso3="GTM")], period, "en")
-    assert len(rows) == Indicator.objects.count() == 12
+    assert len(rows) == Indicator.objects.count() == 90
     assert build_matrix([Country.objects.get(iso3="GTM")], period, "en", people["gabriel"])
 
 
@@ -277,11 +284,16 @@ def test_duplicates_are_both_problems(book, people, period):
     for column in range(1, 16):
         sheet.cell(b, column).value = sheet.cell(a, column).value
     sheet.cell(b, 10).value = 601
-    preview = upload(save(book), people["gabriel"], period).preview
-    assert codes(preview) == [
-        ("Indicadores", a, "A", "indicator_duplicate"),
-        ("Indicadores", b, "A", "indicator_duplicate"),
-    ]
+    record = upload(save(book), people["gabriel"], period)
+    preview = record.preview
+    # one problem naming both rows (issue 19: never one per row listing every other), and
+    # both rows counted as rows with problems
+    assert codes(preview) == [("Indicadores", a, "A", "indicator_duplicate_rows")]
+    assert preview["problems"][0]["params"]["at"] == [["Indicadores", a], ["Indicadores", b]]
+    assert preview["tally"]["problem_rows"] == 2
+    with translation.override("en"):
+        message = render("indicator_duplicate_rows", preview["problems"][0]["params"])
+    assert f"in 2 rows: rows {a}, {b}." in message
 
 
 def test_a_value_recorded_after_the_download_is_a_conflict(book, people, period):
@@ -366,10 +378,11 @@ def test_preview_of_both_sheets_costs_a_constant_number_of_queries(
     for code in ("REF_RECOGNISED", "ASYLUM_SEEKERS", "WORK_PERMITS_REFUGEES"):
         fill_value(sheet, code, 100)
     data = save(book)
-    with django_assert_num_queries(9):
-        # statuses (see test_roundtrip): 1 commitments, 2 newest rows in the period, 3 status
-        # shown before, 4-5 the write service's checks; indicators: 6 the catalogue, 7 the
-        # countries, 8 the newest value of each slot, 9 the indicators service's check
+    with django_assert_num_queries(7):
+        # statuses (see test_roundtrip): 1 commitments (with their countries and editions in
+        # force), 2 newest rows in the period, 3 status
+        # shown before (the write service's checks reuse both); indicators: 4 the catalogue,
+        # 5 the countries, 6 the newest value of each slot, 7 the indicators service's check
         result = importer.preview(data, user=people["gabriel"], period=period)
     assert len(result["changes"]) == 30 and len(result["indicator_changes"]) == 3
 
@@ -464,7 +477,7 @@ def test_a_long_cell_is_never_compared_with_the_indicator_headers():
     sheet's header must not compare it with every name (that took minutes)."""
     import time
 
-    from commitments.spreadsheets.formats import guesses
+    from spreadsheets.formats import guesses
 
     started = time.process_time()
     assert guesses("avance " * 150_000, INDICATOR_TABLE) == []

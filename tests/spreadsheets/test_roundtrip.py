@@ -8,19 +8,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from commitments.models import (
-    ChangeEvent,
-    Commitment,
-    ReportingPeriod,
-    SpreadsheetUpload,
-    StatusUpdate,
-)
-from commitments.services import record_status, review, set_period_locked
-from commitments.spreadsheets import importer
-from commitments.spreadsheets.reading import Rejected
+from audit.models import ChangeEvent
+from commitments.models import Commitment
+from periods.models import ReportingPeriod
+from periods.services import set_period_locked
 from reports import progress
-
-from .conftest import row_of, save
+from spreadsheets import importer
+from spreadsheets.models import SpreadsheetUpload
+from spreadsheets.reading import Rejected
+from statuses.models import StatusUpdate
+from statuses.review import review
+from statuses.services import record_status
+from tests.spreadsheets.conftest import row_of, save
 
 pytestmark = pytest.mark.django_db
 
@@ -229,12 +228,14 @@ def test_preview_costs_a_constant_number_of_queries(
         sheet.cell(row, 8, "avance")
     data = save(gtm_template)
     user = people["gabriel"]
-    with django_assert_num_queries(5):
-        # 1 every commitment (to match codes and texts), 2 the newest row in the period per
-        # commitment, 3 the status shown before (approved), 4-5 the write service's checks
-        # (newest rows, status shown before). The user's permissions and memberships were
-        # read when the template was made and are cached on the user. Version cells holding
-        # row ids would add one query (which rows they are); this template's are all 0.
+    with django_assert_num_queries(3):
+        # 1 every commitment (to match codes and texts; with its country and whether its
+        # edition is in force at the period's end), 2 the newest row in the period per
+        # commitment, 3 the status shown before (approved); the write service's checks use
+        # these two reads (``check_changes(rows=...)``) instead of making them again. The
+        # user's permissions and memberships were read when the template was made and are
+        # cached on the user. Version cells holding row ids would add one query (which rows
+        # they are); this template's are all 0.
         result = importer.preview(data, user=user, period=period)
     assert len(result["changes"]) == 30
 
@@ -263,8 +264,8 @@ def test_commitment_changed_since_download_names_the_version_column(people, gtm_
 
 
 def test_the_issue_500_a_template_for_another_period_with_versions(people, period):
-    from commitments.spreadsheets.template import build_matrix
     from countries.models import Country
+    from spreadsheets.template import build_matrix
 
     update = record_status(
         commitment=Commitment.objects.get(code="GTM-EDU-01"),
@@ -470,8 +471,8 @@ def test_the_filtered_list_export_has_the_filtered_rows(client, people, period):
 
 
 def test_exported_matrix_uploads_back_as_it_is(people, period):
-    from commitments.spreadsheets.template import build_matrix
     from countries.models import Country
+    from spreadsheets.template import build_matrix
 
     record_status(
         commitment=Commitment.objects.get(code="GTM-PRO-01"),

@@ -1,12 +1,12 @@
 import pytest
 
-from commitments.services import load_plans
 from tests.builders import member, secretariat
+from tests.plans import loaded_plans
 
 
 @pytest.fixture
 def plans(db):
-    load_plans()
+    loaded_plans()
 
 
 @pytest.fixture

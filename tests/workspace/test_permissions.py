@@ -4,8 +4,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from commitments.models import ChangeEvent, Commitment, ReportingPeriod, ReviewState, StatusUpdate
-from commitments.services import record_status
+from audit.models import ChangeEvent
+from commitments.models import Commitment
+from mirps.vocabulary import ReviewState
+from periods.models import ReportingPeriod
+from statuses.models import StatusUpdate
+from statuses.services import record_status
 
 OWN = "GTM-HEA-01"  # gabriel's country
 OTHER = "HND-EDU-01"  # hugo's country

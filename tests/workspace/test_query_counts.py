@@ -3,9 +3,10 @@ commitments and statuses (an N+1 fails here). Run at two data sizes with the sam
 
 import pytest
 
-from commitments.models import Commitment, ReportingPeriod
-from commitments.services import StatusChange, record_many, review
-from commitments.services.statuses import current_version
+from commitments.models import Commitment
+from periods.models import ReportingPeriod
+from statuses.review import review
+from statuses.services import StatusChange, current_version, record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +25,22 @@ PAGES = [
     ("sofia", "/workspace/commitments/?status=3&period=2024", AUTH + MENU + 1 + 1 + 2 + 1 + 4 + 1),
     # a search in both languages: the same queries (the search is part of them)
     ("sofia", "/workspace/commitments/?q=migracion", AUTH + MENU + 1 + 2 + 1 + 4 + 1),
-    # auth; the commitment; periods (2: the choices, the default); its newest row in the
-    # period (the version); its history; their audit events; the status shown; the edits of
-    # its Spanish text and classification; demo flag
-    ("sofia", "/workspace/commitments/{code}/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1),
-    # auth; the country; periods (2); commitments with their status and workspace state;
-    # every status row of the country; memberships; demo flag; countries (the menu)
-    ("sofia", "/workspace/countries/GTM/matrix/", AUTH + MENU + 1 + 2 + 1 + 1 + 1 + 1 + 1),
-    # auth; submissions awaiting review: their count (the pages) and the page's rows with
-    # commitment, country, period, author; demo flag; the filters' choices (countries,
-    # periods, focus areas)
-    ("sofia", "/workspace/review/", AUTH + MENU + 2 + 1 + 3),
+    # auth; the commitment; periods (1: the choices, the default among them,
+    # periods.models.working_period_among); its newest row in the period (the version); its
+    # history; their audit events; the status shown; the edits of its Spanish text and
+    # classification; demo flag; its lineage (links; a later edition?)
+    ("sofia", "/workspace/commitments/{code}/", AUTH + MENU + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 2),
+    # auth; the country; periods (1, the default among them); commitments with their status
+    # and workspace state; every status row of the country; memberships; demo flag; countries
+    # (the menu)
+    ("sofia", "/workspace/countries/GTM/matrix/", AUTH + MENU + 1 + 1 + 1 + 1 + 1 + 1 + 1),
+    # auth; statuses awaiting review: their count (the pages), the page's rows with
+    # commitment, country, period, author, and the returns they answer; indicator values
+    # awaiting review: their count (none here, so no page and no look-up); demo flag; the
+    # filters' choices (countries, periods, focus areas)
+    ("sofia", "/workspace/review/", AUTH + MENU + 3 + 1 + 1 + 3),
     # the same and the three filters' values (country, period, focus area)
-    ("sofia", "/workspace/review/?country=GTM&period=2024&focus_area=EDU", AUTH + MENU + 9),
+    ("sofia", "/workspace/review/?country=GTM&period=2024&focus_area=EDU", AUTH + MENU + 11),
     # auth; memberships; the page (count, rows); demo flag
     ("gabriel", "/workspace/mine/", AUTH + MENU + 1 + 2 + 1),
 ]

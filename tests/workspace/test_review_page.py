@@ -5,9 +5,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from commitments.models import Commitment, ReportingPeriod, ReviewState, StatusUpdate
-from commitments.services import record_status
-from commitments.views import REVIEW_PAGE_SIZE
+from commitments.models import Commitment
+from mirps.vocabulary import ReviewState
+from periods.models import ReportingPeriod
+from review.models import REVIEW_COMMENT_MAX_LENGTH
+from statuses.models import StatusUpdate
+from statuses.services import record_status
+from workspace.views_review import REVIEW_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +57,7 @@ def test_return_without_a_comment_says_so_on_that_row(client, people):
     html = response.content.decode()
     row = html[html.index(f'id="u{second.pk}"') :]
     row = row[: row.index("</article>")]
-    assert 'role="alert"' in row and "Say why the update is returned." in row
+    assert 'role="alert"' in row and "Say why the submission is returned." in row
     other = html[html.index(f'id="u{first.pk}"') :]
     assert "Say why" not in other[: other.index("</article>")]
     assert StatusUpdate.objects.filter(review_state=ReviewState.SUBMITTED).count() == 2
@@ -62,7 +66,7 @@ def test_return_without_a_comment_says_so_on_that_row(client, people):
 def test_a_too_long_row_comment_is_refused_on_the_row_with_the_text_kept(client, people):
     update = submit("GTM-PRO-01", people["gabriel"])
     client.force_login(people["sofia"])
-    long = "x" * (StatusUpdate.REVIEW_COMMENT_MAX_LENGTH + 1)
+    long = "x" * (REVIEW_COMMENT_MAX_LENGTH + 1)
     response = client.post(reverse("review-queue"), {"return_one": update.pk, "comment": long})
     html = response.content.decode()
     assert response.status_code == 200 and 'id="err-' in html and long in html
@@ -133,14 +137,14 @@ def test_the_review_page_query_count(client, people, django_assert_num_queries):
         submit(code, people["gabriel"])
     client.force_login(people["sofia"])
     # session, user, the user's permissions (its own, its groups': is it the secretariat?),
-    # the three filters' values (country GTM, period 2024, focus area PRO), the queue's count
-    # (paginator), the queue's page (with commitment, country, period, author), the menu's
-    # counts (one query), the demo flag (banner), the filter choices (countries, periods,
-    # focus areas)
-    with django_assert_num_queries(14):
+    # the three filters' values (country GTM, period 2024, focus area PRO), the statuses'
+    # count (paginator), their page (with commitment, country, period, author), the returns
+    # they answer, the indicator values' count (none: no page, no look-up), the menu's counts
+    # (one query), the demo flag (banner), the filter choices (countries, periods, focus areas)
+    with django_assert_num_queries(16):
         client.get(reverse("review-queue") + "?country=GTM&period=2024&focus_area=PRO")
     # without filters: the three value look-ups go
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(reverse("review-queue"))
 
 

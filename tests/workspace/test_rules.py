@@ -5,15 +5,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from commitments.models import ChangeEvent, Commitment, ReportingPeriod, ReviewState, StatusUpdate
-from commitments.services import (
-    Conflict,
-    PeriodLocked,
-    record_status,
-    review,
-    set_period_locked,
-)
+from audit.models import ChangeEvent
+from commitments.models import Commitment
+from mirps.vocabulary import ReviewState
+from periods.models import ReportingPeriod
+from periods.services import set_period_locked
 from reports import progress
+from statuses.models import StatusUpdate
+from statuses.review import review
+from statuses.services import Conflict, PeriodLocked, record_status
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_history_shows_on_the_commitment_page_and_in_the_admin(client, people):
     sofia.is_staff = True
     sofia.save()
     client.force_login(sofia)
-    admin = client.get("/admin/commitments/changeevent/")
+    admin = client.get("/admin/audit/changeevent/")
     assert admin.status_code == 200 and b"GTM-HEA-01" in admin.content
 
 
@@ -399,9 +399,10 @@ def test_workspace_pages_query_counts_do_not_grow(
     # session, user, perms, periods, commitments with state, all status rows, countries, ...
     with django_assert_max_num_queries(12):
         client.get(reverse("country-matrix", kwargs={"iso3": "GTM"}) + "?period=2024")
-    # session, user, perms (x2), the queue's count and page, the menu's counts, the demo flag,
-    # the filters' choices (countries, periods, focus areas)
-    with django_assert_max_num_queries(11):
+    # session, user, perms (x2), the statuses' count, page and the returns they answer, the
+    # indicator values' count (none: no page), the menu's counts, the demo flag, the filters'
+    # choices (countries, periods, focus areas)
+    with django_assert_max_num_queries(13):
         client.get(reverse("review-queue"))
 
 

@@ -7,8 +7,10 @@ import re
 import pytest
 from django.test import Client
 
+from audit.models import ChangeEvent
 from commitments.forms import text_fingerprint
-from commitments.models import ChangeEvent, Commitment
+from commitments.models import Commitment
+from commitments.services import load_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,9 @@ def test_a_text_changed_meanwhile_or_too_long_is_refused_and_nothing_written(cli
     assert stale.status_code == 200
     assert "Someone changed this Spanish text" in stale.content.decode()
     too_long = post_text(client, gtm, "a" * (Commitment.TEXT_ES_MAX_LENGTH + 1))
-    assert too_long.status_code == 200 and "at most" in too_long.content.decode()
+    html = too_long.content.decode()
+    assert too_long.status_code == 200 and "the limit is 2000" in html
+    assert "a" * (Commitment.TEXT_ES_MAX_LENGTH + 1) in html  # kept in the form, never cut
     gtm.refresh_from_db()
     assert gtm.text_es == before and not ChangeEvent.objects.filter(commitment=gtm).exists()
 
@@ -149,7 +153,6 @@ PLAN_URL = "/workspace/plans/GTM/2021/translation/"
 def test_the_secretariat_edits_a_plan_s_spanish_title_and_summary_with_history(client, people):
     from commitments.forms import text_fingerprint
     from commitments.models import NationalPlan
-    from commitments.services import load_plans
 
     plan = NationalPlan.objects.get(country__iso3="GTM", edition="2021")
     old_title = plan.title_es

@@ -6,21 +6,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from commitments import forms
-from commitments.models import Commitment, ReportingPeriod, StatusUpdate
-from commitments.services import record_status
+from commitments.models import Commitment
+from periods.models import ReportingPeriod
+from statuses.models import StatusUpdate
+from statuses.services import record_status
+from workspace.forms import CommitmentFilterForm, MatrixRowForm, StatusForm
 
 
 def test_status_choices_are_translated_per_request_not_at_import():
     # the module is loaded once, whatever language was active then
-    choices = dict(forms.StatusForm().fields["status"].choices)
+    choices = dict(StatusForm().fields["status"].choices)
     with translation.override("en"):
         assert str(choices["2"]) == "2 · Being implemented (40%)"
-        filters = dict(forms.CommitmentFilterForm().fields["status"].choices)
+        filters = dict(CommitmentFilterForm().fields["status"].choices)
         assert str(filters["5"]) == "5 · Completed"
     with translation.override("es"):
         assert str(choices["2"]) == "2 · En implementación (40%)"
-        assert str(dict(forms.MatrixRowForm().fields["status"].choices)["0"]) == "0 · No iniciado"
+        assert str(dict(MatrixRowForm().fields["status"].choices)["0"]) == "0 · No iniciado"
 
 
 @pytest.mark.parametrize(

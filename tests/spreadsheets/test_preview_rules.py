@@ -1,0 +1,171 @@
+"""Issue 19: a sheet for another period, statuses that contradict themselves, the preview in the
+reader's language."""
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commitments.models import Commitment
+from countries.models import Country
+from periods.models import ReportingPeriod
+from spreadsheets import importer
+from spreadsheets.template import build_matrix
+from statuses.models import StatusUpdate
+from tests.spreadsheets.conftest import row_of, save
+
+pytestmark = pytest.mark.django_db
+
+
+def _matrix(people, code="2024"):
+    period = ReportingPeriod.objects.get(code=code)
+    data = build_matrix([Country.objects.get(iso3="GTM")], period, "es", people["gabriel"])
+    return openpyxl.load_workbook(io.BytesIO(data)), period
+
+
+def _second_sheet(book, header):
+    """A second sheet of statuses, written by the team, headed for the period ``header`` (its
+    commitment moved there from the matrix, so that it is in one row only)."""
+    book["Matriz"].delete_rows(row_of(book["Matriz"], "GTM-JOB-01"))
+    other = book.create_sheet("Estado 2023", 1)
+    other.append(["Código", header, "Narrativa"])
+    other.append(["GTM-JOB-01", 2, "Avance del año anterior"])
+    return other
+
+
+def test_a_second_sheet_headed_for_another_period_is_a_file_problem(people):
+    book, period = _matrix(people, "2024")
+    sheet = book["Matriz"]
+    row = row_of(sheet, "GTM-PRO-01")
+    sheet.cell(row, 7).value = 3
+    sheet.cell(row, 8).value = "Avance de 2024"
+    _second_sheet(book, "Nuevo estado (2023)")
+    upload = importer.create_upload(
+        data=save(book), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    (problem,) = upload.preview["file_problems"]
+    assert problem["code"] == "sheet_wrong_period"
+    assert problem["params"] == {
+        "sheet": "Estado 2023", "file": "2023", "period": "2024", "header": "Nuevo estado (2023)",
+    }  # fmt: skip
+    message = importer.render(problem["code"], problem["params"])
+    assert message.startswith("Sheet “Estado 2023” is headed “Nuevo estado (2023)”")
+    with pytest.raises(importer.ValidationError) as refused:
+        importer.apply(upload, user=people["gabriel"])
+    assert refused.value.code == "apply_file_problems"
+    with pytest.raises(importer.ValidationError):
+        importer.apply(upload, user=people["gabriel"], skip_problems=True)
+    assert StatusUpdate.objects.count() == 0
+
+
+def test_a_second_sheet_for_the_same_period_or_none_is_read(people):
+    for header in ("Nuevo estado (2024)", "Nuevo estado"):
+        book, period = _matrix(people, "2024")
+        _second_sheet(book, header)
+        upload = importer.create_upload(
+            data=save(book), name="m.xlsx", user=people["gabriel"], period=period
+        )
+        assert upload.preview["file_problems"] == []
+        assert [c["code"] for c in upload.preview["changes"]] == ["GTM-JOB-01"]
+
+
+def test_the_first_sheets_period_is_said_once(people):
+    """A 2023 file (its hidden sheet says so) with a second 2023 sheet, uploaded to 2024: one
+    "made for 2023", not one per sheet; a third period is named on its own."""
+    book, _period = _matrix(people, "2023")
+    _second_sheet(book, "Nuevo estado (2023)")
+    third = book.create_sheet("Viejo")
+    third.append(["Código", "Nuevo estado (2022)"])
+    third.append(["GTM-JOB-02", 1])
+    period = ReportingPeriod.objects.get(code="2024")
+    upload = importer.create_upload(
+        data=save(book), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    assert [(p["code"], p["params"].get("file")) for p in upload.preview["file_problems"]] == [
+        ("wrong_period", "2023"),
+        ("sheet_wrong_period", "2022"),
+    ]
+
+
+@pytest.mark.parametrize("written", ["4 (20%)", "2 - completado", "1/2", "Completado (60%)"])
+def test_a_status_that_contradicts_itself_is_a_problem_quoting_the_cell(
+    people, gtm_template, period, written
+):
+    sheet = gtm_template["Matriz"]
+    row = row_of(sheet, "GTM-PRO-01")
+    sheet.cell(row, 7).value = written
+    sheet.cell(row, 8).value = "avance"
+    upload = importer.create_upload(
+        data=save(gtm_template), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    (problem,) = upload.preview["problems"]
+    assert (problem["row"], problem["column"], problem["code"]) == (row, "G", "status_contradicts")
+    message = importer.render(problem["code"], problem["params"])
+    assert message.startswith(f"“{written}” does not name one level")
+    assert upload.preview["changes"] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [("4", 4), ("4 - 80%", 4), ("80%", 4), ("completado", 5), ("4 (80%)", 4),
+     ("3 - En implementación (60%)", 3), ("5 - Completed (100%)", 5)],
+)  # fmt: skip
+def test_consistent_statuses_are_still_read(people, gtm_template, period, written, level):
+    sheet = gtm_template["Matriz"]
+    row = row_of(sheet, "GTM-PRO-01")
+    sheet.cell(row, 7).value = written
+    sheet.cell(row, 8).value = "avance"
+    upload = importer.create_upload(
+        data=save(gtm_template), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    assert [(c["code"], c["new"]) for c in upload.preview["changes"]] == [("GTM-PRO-01", level)]
+
+
+def _page(people, upload, language):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["gabriel"])
+    return client.get(reverse("spreadsheet-upload", args=[upload.pk])).content.decode()
+
+
+def test_the_spanish_preview_shows_the_spanish_text_first(people, gtm_template, period):
+    sheet = gtm_template["Matriz"]
+    row = row_of(sheet, "GTM-PRO-01")
+    sheet.cell(row, 7).value = 3
+    sheet.cell(row, 8).value = "avance"
+    upload = importer.create_upload(
+        data=save(gtm_template), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    commitment = Commitment.objects.get(code="GTM-PRO-01")
+    spanish_words = " ".join(commitment.text_es.split()[:5])
+    english_words = " ".join(commitment.text.split()[:5])
+    spanish = _page(people, upload, "es")
+    changes = spanish[spanish.index('id="changes"') :]
+    assert changes.index(spanish_words) < changes.index(english_words)  # English folded after
+    english = _page(people, upload, "en")
+    changes = english[english.index('id="changes"') :]
+    assert changes.index(english_words) < changes.index(spanish_words)
+    # a preview kept before issue 19 (no Spanish text in it): the commitment's, from the database
+    upload.preview["changes"][0].pop("text_es")
+    upload.save()
+    spanish = _page(people, upload, "es")
+    changes = spanish[spanish.index('id="changes"') :]
+    assert changes.index(spanish_words) < changes.index(english_words)
+
+
+def test_the_apply_button_counts_each_number_in_its_own_plural(people, gtm_template, period):
+    sheet = gtm_template["Matriz"]
+    for code in ("GTM-PRO-01", "GTM-PRO-02"):
+        row = row_of(sheet, code)
+        sheet.cell(row, 7).value = 3
+        sheet.cell(row, 8).value = "avance"
+    sheet.cell(row_of(sheet, "GTM-PRO-03"), 7).value = "banana"
+    upload = importer.create_upload(
+        data=save(gtm_template), name="m.xlsx", user=people["gabriel"], period=period
+    )
+    spanish = " ".join(_page(people, upload, "es").split())
+    assert "Aplicar las 2 filas válidas y omitir 1 señalada" in spanish
+    assert "las 1 " not in spanish
+    english = " ".join(_page(people, upload, "en").split())
+    assert "Apply the 2 valid rows and skip the 1 listed" in english
