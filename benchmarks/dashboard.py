@@ -46,7 +46,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from commitments.models import Commitment, StatusUpdate
+    from commitments.models import Commitment
+    from statuses.models import StatusUpdate
 
     benchdb.require_ours(connection)
     print(

@@ -131,7 +131,7 @@ def commitments(n: int) -> list[int]:
 
 
 def make_periods():
-    from commitments.models import ReportingPeriod
+    from periods.models import ReportingPeriod
 
     result = []
     for code, kind, start, end in PERIODS:

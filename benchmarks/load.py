@@ -88,7 +88,8 @@ def main() -> None:
     from django.db import connection
 
     benchdb.require_ours(connection)
-    from commitments.models import Commitment, StatusUpdate
+    from commitments.models import Commitment
+    from statuses.models import StatusUpdate
 
     print(
         f"{connection.settings_dict['NAME']} ({connection.vendor}): "

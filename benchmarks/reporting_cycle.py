@@ -49,18 +49,13 @@ COMMITMENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 
 
 def setup_data():
-    from commitments.models import (
-        Commitment,
-        FocusArea,
-        NationalPlan,
-        Pillar,
-        ReportingPeriod,
-        ReviewState,
-        Source,
-        StatusUpdate,
-    )
+    from commitments.models import Commitment, FocusArea, NationalPlan, Pillar
     from commitments.services import load_plans
     from countries.models import Membership
+    from mirps.vocabulary import ReviewState
+    from mirps.vocabulary import Route as Source
+    from periods.models import ReportingPeriod
+    from statuses.models import StatusUpdate
     from tests.builders import member, secretariat
 
     call_command("migrate", verbosity=0)
@@ -149,10 +144,10 @@ def median_ms(run, n=5):
 
 
 def main():
-    from commitments import tracker
-    from commitments.services import set_period_deadlines
     from notifications.models import Notification
+    from periods.services import set_period_deadlines
     from tests.builders import secretariat
+    from workspace import tracker
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

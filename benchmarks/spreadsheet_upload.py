@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import resource
 import statistics
 import sys
@@ -39,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchdb  # noqa: E402
 
-NAME = "sheet"
+NAME = os.environ.get("BENCH_NAME", "sheet")
 
 
 def main() -> None:
@@ -108,8 +109,9 @@ def main() -> None:
 def setup_data(rows: int) -> bytes:
     from openpyxl import Workbook
 
-    from commitments.models import Commitment, FocusArea, NationalPlan, Pillar, ReportingPeriod
+    from commitments.models import Commitment, FocusArea, NationalPlan, Pillar
     from commitments.services import load_plans
+    from periods.models import ReportingPeriod
 
     load_plans()
     ReportingPeriod.objects.get_or_create(
@@ -148,7 +150,9 @@ def setup_data(rows: int) -> bytes:
 
 def make_dead_rows(connection) -> None:
     """200,000 rows written and deleted with autovacuum off: the table after many uploads."""
-    from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+    from commitments.models import Commitment
+    from periods.models import ReportingPeriod
+    from statuses.models import StatusUpdate
 
     with connection.cursor() as cur:
         cur.execute("ALTER TABLE commitments_statusupdate SET (autovacuum_enabled = false)")
@@ -166,7 +170,9 @@ def make_dead_rows(connection) -> None:
 
 
 def empty_statuses(connection, vacuum: bool) -> None:
-    from commitments.models import ChangeEvent, SpreadsheetUpload, StatusUpdate
+    from audit.models import ChangeEvent
+    from spreadsheets.models import SpreadsheetUpload
+    from statuses.models import StatusUpdate
 
     ChangeEvent.objects.all().delete()
     SpreadsheetUpload.objects.all().delete()
@@ -179,8 +185,8 @@ def empty_statuses(connection, vacuum: bool) -> None:
 def ours(data: bytes, rows: int):
     from django.contrib.auth import get_user_model
 
-    from commitments.models import ReportingPeriod
-    from commitments.spreadsheets import importer
+    from periods.models import ReportingPeriod
+    from spreadsheets import importer
     from tests.builders import secretariat
 
     user = get_user_model().objects.filter(username="bench").first() or secretariat("bench")
@@ -198,7 +204,9 @@ def reference(data: bytes, dry_run: bool):
     import tablib
     from import_export import fields, resources, widgets
 
-    from commitments.models import Commitment, ReportingPeriod, StatusUpdate
+    from commitments.models import Commitment
+    from periods.models import ReportingPeriod
+    from statuses.models import StatusUpdate
 
     class CachedForeignKeyWidget(widgets.ForeignKeyWidget):
         """Every object looked up once per import (a dict), not once per row."""

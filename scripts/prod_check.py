@@ -9,7 +9,12 @@ over HTTP only:
 * an approval made through one server is visible on the other at once (shared cache);
 * static files served (hashed, compressed, cached for long);
 * security headers and cookies; plain HTTP is redirected to HTTPS;
-* a styled 404 page, and a styled 500 page (and a 503 health) when the database goes away.
+* a styled 404 page, and a styled 500 page (and a 503 health) when the database goes away;
+* behind the proxy (``TRUSTED_PROXIES=127.0.0.1``, each "person" its own ``X-Forwarded-For``):
+  the API's rate limit is one budget across both servers (429 with Retry-After on both once it
+  is spent, another address unaffected); a password spray from one address across both servers
+  is refused on both, while the secretariat it hammered signs in from another address on both,
+  and a person who has not failed signs in from the sprayed address.
 
 Everything it makes is its own and removed at the end, whatever happens: a database
 ``mirps_prodcheck_<pid>``, the Redis keys under its own prefix, a temporary directory, the
@@ -21,6 +26,7 @@ postgres), ``PROD_CHECK_REDIS`` (default redis://127.0.0.1:6379/2).
 from __future__ import annotations
 
 import csv
+import hashlib
 import http.client
 import io
 import json
@@ -52,6 +58,7 @@ DB_NAME = f"mirps_{TAG}"
 SECRETARIAT = ("check-secretariat", secrets.token_urlsafe(18))
 TEAM = ("check-gtm", secrets.token_urlsafe(18))
 PERIOD, CODE = "2025", "GTM-PRO-01"
+API_BUDGET, SIGN_IN_BUDGET = 30, 20
 
 results: list[tuple[bool, str]] = []
 
@@ -67,8 +74,10 @@ def check(ok: bool, what: str, detail: str = "") -> bool:
 
 
 class Browser:
-    def __init__(self, port: int, *, https: bool = True):
+    def __init__(self, port: int, *, https: bool = True, forwarded_for: str = ""):
         self.port, self.https, self.cookies = port, https, {}
+        # the address the TLS proxy (127.0.0.1, trusted) says the request came from
+        self.forwarded_for = forwarded_for
 
     @property
     def origin(self) -> str:
@@ -79,6 +88,8 @@ class Browser:
         sent = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "es"}
         if self.https:
             sent["X-Forwarded-Proto"] = "https"
+        if self.forwarded_for:
+            sent["X-Forwarded-For"] = self.forwarded_for
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         sent.update(headers or {})
@@ -154,6 +165,16 @@ def app_env(tmp: Path) -> dict[str, str]:
         DATABASE_URL=urllib.parse.urlunsplit(parsed._replace(path=f"/{DB_NAME}")),
         CACHE_URL=REDIS_URL,
         CACHE_KEY_PREFIX=TAG,
+        # the job queue (releases) in the same Redis, under a queue of its own; a separate
+        # worker process (manage.py run_huey) runs the jobs, as in production
+        JOBS_URL=REDIS_URL,
+        JOBS_QUEUE=TAG,
+        # the checks' client plays the TLS proxy: it says whose each request is
+        TRUSTED_PROXIES="127.0.0.1",
+        # a budget the throttle checks can spend in a second (an hour's window: no reset
+        # between the first request and the last)
+        API_RATE_ANON=f"{API_BUDGET}/h",
+        SIGN_IN_FAILURES_PER_ADDRESS=f"{SIGN_IN_BUDGET}/h",
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
         LOG_LEVEL="WARNING",
@@ -179,7 +200,7 @@ def manage(env, *args, stdin=None):
 CREATE_USERS = f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from commitments.permissions import SECRETARIAT_GROUP
+from countries.permissions import SECRETARIAT_GROUP
 from countries.models import Country, Membership
 User = get_user_model()
 sofia = User.objects.create_user({SECRETARIAT[0]!r}, password={SECRETARIAT[1]!r}, is_staff=True)
@@ -198,6 +219,56 @@ def start_server(env, port, log: Path):
         stdout=handle,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: stopped with all its workers
+    )
+
+
+def start_worker(env, log: Path):
+    """The job worker beside gunicorn (README: production runs ``manage.py run_huey``)."""
+    handle = log.open("w")
+    return subprocess.Popen(
+        [PYTHON, "manage.py", "run_huey"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def release_checks(a: Browser, secretariat: Browser) -> None:
+    """Locking a period on server A queues its release; the worker builds it; server B serves
+    it; every file's bytes match the checksum the API gives."""
+    print("a release built by the job worker")
+    _page, _token = secretariat.csrf_from("/workspace/periods/")
+    locked = secretariat.post_form(
+        f"/workspace/periods/{PERIOD}/lock/", {"locked": "1"}, "/workspace/periods/"
+    )
+    check(locked.status == 302, f"the secretariat locks {PERIOD} on server A", str(locked.status))
+    b = Browser(PORTS[1])
+    deadline, detail = time.time() + 120, None
+    while time.time() < deadline:
+        detail = b.get(f"/api/v1/releases/{PERIOD}/1.0/")
+        if detail.status == 200:
+            break
+        time.sleep(1)
+    check(
+        detail is not None and detail.status == 200,
+        f"the worker publishes release {PERIOD} 1.0; server B's API lists it",
+        f"{detail.status if detail else None} {detail.text[:200] if detail else ''}",
+    )
+    if detail is None or detail.status != 200:
+        return
+    files = json.loads(detail.text).get("files", [])
+    wrong = []
+    for item in files:
+        path = urllib.parse.urlsplit(item["url"]).path
+        body = a.get(path)
+        if body.status != 200 or hashlib.sha256(body.data).hexdigest() != item["sha256"]:
+            wrong.append((item["name"], body.status))
+    check(
+        len(files) > 5 and not wrong,
+        f"server A serves its {len(files)} files, each matching its SHA-256",
+        str(wrong[:5]),
     )
 
 
@@ -365,6 +436,10 @@ def run_checks(a: Browser, b: Browser, team_api_b: dict, env) -> None:
     detail = json.loads(b.get(f"/api/v1/commitments/{CODE}/?period={PERIOD}").text)
     check(detail.get("status") == 3, "server B's API shows the approved status", str(detail)[:200])
 
+    release_checks(a, secretariat)
+
+    throttle_checks(a.port, b.port)
+
     print("when the database goes away")
     admin_sql(
         f'ALTER DATABASE "{DB_NAME}" ALLOW_CONNECTIONS false',
@@ -398,6 +473,67 @@ def run_checks(a: Browser, b: Browser, team_api_b: dict, env) -> None:
     )
 
 
+def throttle_checks(port_a: int, port_b: int) -> None:
+    print("rate limits, shared by both servers, per person behind the proxy")
+    reader = {port: Browser(port, forwarded_for="198.51.100.7") for port in (port_a, port_b)}
+    statuses = [
+        reader[(port_a, port_b)[n % 2]].get("/api/v1/countries/").status for n in range(API_BUDGET)
+    ]
+    check(
+        statuses == [200] * API_BUDGET,
+        f"{API_BUDGET} anonymous API requests from one address, alternating servers: all 200",
+        str(statuses),
+    )
+    for name, port in (("A", port_a), ("B", port_b)):
+        refused = reader[port].get("/api/v1/countries/")
+        retry = refused.headers.get("Retry-After", "")
+        check(
+            refused.status == 429 and retry.isdigit() and int(retry) > 0,
+            f"server {name}: the next one is 429 with Retry-After (one budget for both)",
+            f"{refused.status} {retry!r} {refused.text[:200]}",
+        )
+    other = Browser(port_b, forwarded_for="198.51.100.8").get("/api/v1/countries/")
+    check(other.status == 200, "another address behind the proxy is not affected", str(other))
+
+    attacker = {port: Browser(port, forwarded_for="203.0.113.66") for port in (port_a, port_b)}
+    for n in range(5):  # axes locks (the secretariat, the attacker's address)
+        attacker[port_a].sign_in(SECRETARIAT[0], f"guess-{n}")
+    statuses = []
+    for n in range(SIGN_IN_BUDGET):
+        attacker[(port_a, port_b)[n % 2]].sign_in(f"sprayed-{n}", "guess-2024")
+        statuses.append(attacker[(port_a, port_b)[n % 2]].last_sign_in.status)
+    check(
+        statuses == [200] * SIGN_IN_BUDGET,
+        f"{SIGN_IN_BUDGET} failed sign-ins, one per username, alternating servers: each refused",
+        str(statuses),
+    )
+    for name, port in (("A", port_a), ("B", port_b)):
+        attacker[port].sign_in("sprayed-1", "guess-2025")
+        check(
+            attacker[port].last_sign_in.status == 429,
+            f"server {name}: after a spray over both servers, a second guess is 429",
+            str(attacker[port].last_sign_in.status),
+        )
+        attacker[port].sign_in(*SECRETARIAT)
+        check(
+            attacker[port].last_sign_in.status == 429,
+            f"server {name}: the hammered account is locked for the attacker's address",
+            str(attacker[port].last_sign_in.status),
+        )
+        staff = Browser(port, forwarded_for="198.51.100.77")
+        check(
+            staff.sign_in(*SECRETARIAT),
+            f"server {name}: meanwhile the secretariat signs in from its own address",
+            str(staff.last_sign_in.status),
+        )
+        colleague = Browser(port, forwarded_for="203.0.113.66")
+        check(
+            colleague.sign_in(*TEAM),
+            f"server {name}: someone who has not failed signs in from the sprayed address",
+            str(colleague.last_sign_in.status),
+        )
+
+
 def main() -> int:
     started = time.time()
     for port in PORTS[:2]:
@@ -419,6 +555,7 @@ def main() -> int:
         manage(env, "shell", stdin=CREATE_USERS)
         for port in PORTS[:2]:
             servers.append(start_server(env, port, tmp / f"gunicorn-{port}.log"))
+        servers.append(start_worker(env, tmp / "worker.log"))
         for port, process in zip(PORTS, servers, strict=False):
             if not wait_until_up(port, process):
                 print((tmp / f"gunicorn-{port}.log").read_text()[-3000:], file=sys.stderr)
@@ -439,7 +576,7 @@ def main() -> int:
             )
         try:
             client = redis.Redis.from_url(REDIS_URL)
-            keys = list(client.scan_iter(match=f"{TAG}:*", count=500))
+            keys = list(client.scan_iter(match=f"*{TAG}*", count=500))  # cache and job queue
             if keys:
                 client.delete(*keys)
         except redis.RedisError as exc:
