@@ -6,7 +6,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEV=1
 
 .PHONY: run test install migrate load demo lint format migrations-check messages clean prod-check \
-	bench-spreadsheet bench-data bench-progress bench-dashboard bench-load bench
+	upgrade-check bench-spreadsheet bench-data bench-progress bench-dashboard bench-load bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,16 @@ load: migrate
 	$(DEV_ENV) $(PY) manage.py load_indicators
 	$(DEV_ENV) $(PY) manage.py load_funding
 
+# seed_demo first: the demo opens its past mid-year period (2024-H1) through the period
+# service, which tells the national teams; on a fresh database there are none to tell yet.
 demo: load
-	$(DEV_ENV) $(PY) manage.py create_demo_users
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py create_demo_users
 
-## Set everything up on SQLite and serve http://127.0.0.1:$(PORT)/
+## Set everything up on SQLite and serve http://127.0.0.1:$(PORT)/ (the links in e-mails too:
+## settings.SITE_URL defaults to http://127.0.0.1:$PORT in development)
 run: demo
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (SQLite unless DATABASE_URL points elsewhere).
 # Two workers (pytest-xdist): the suite is CPU-bound and CI machines have two cores;
@@ -50,9 +53,23 @@ test: install
 prod-check: install
 	$(PY) scripts/prod_check.py
 
+## Nothing lost on upgrade (scripts/upgrade_check.py): builds a database with the previous
+## release's code and data, migrates it with this checkout, and finds every row and file again.
+## SQLite in a temporary directory; PostgreSQL when DATABASE_URL names a server (it creates and
+## drops its own databases mirps_upgrade_check*). UPGRADE_FROM: the previous release.
+UPGRADE_FROM ?= 09a3012a7d9e5c9ee74b5ebca88d8c72872993bf
+upgrade-check: install
+	$(PY) scripts/upgrade_check.py --from $(UPGRADE_FROM)
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+## The code's shape from its own imports (scripts/shape.py): package sizes, import order and
+## cycles, functions over 80 lines, imports of another app inside functions (tests/test_shape.py).
+.PHONY: shape
+shape: install
+	$(PY) scripts/shape.py
 
 format: install
 	$(PY) -m ruff format .
