@@ -57,7 +57,7 @@ prod-check: install
 ## release's code and data, migrates it with this checkout, and finds every row and file again.
 ## SQLite in a temporary directory; PostgreSQL when DATABASE_URL names a server (it creates and
 ## drops its own databases mirps_upgrade_check*). UPGRADE_FROM: the previous release.
-UPGRADE_FROM ?= 09a3012a7d9e5c9ee74b5ebca88d8c72872993bf
+UPGRADE_FROM ?= 6d78e67903876829200955b7600a4bffcc650e3e
 upgrade-check: install
 	$(PY) scripts/upgrade_check.py --from $(UPGRADE_FROM)
 

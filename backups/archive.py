@@ -66,6 +66,8 @@ from mirps.signals import announce_figures_changed
 FORMAT = "mirps-export"
 # 2: microseconds kept, every member's SHA-256 and a signature in the manifest
 VERSION = 2
+# 1: no signature and no SHA-256 of data.json, datetimes to the millisecond (read with --unsigned)
+UNSIGNED_VERSION = 1
 MANIFEST = "manifest.json"
 DATA = "data.json"
 # every app of the project, in the order of its layers (settings.PROJECT_APPS)
@@ -390,7 +392,20 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
         ) from None
 
 
-def _manifest(archive: zipfile.ZipFile) -> dict:
+def _unsigned_manifest(archive: zipfile.ZipFile, manifest: dict) -> dict:
+    """A version 1 manifest read as a version 2 one: its members are data.json (as it is: version
+    1 kept no SHA-256 of it) and the files under media/ with the SHA-256 the manifest gives."""
+    files, counts = manifest.get("files"), manifest.get("counts")
+    if not isinstance(files, dict) or not isinstance(counts, dict):
+        raise ArchiveError("The archive's manifest is incomplete.")
+    members = {DATA: _sha256(_read_member(archive, DATA))}
+    for name, digest in files.items():
+        if digest is not None:
+            members[f"media/{_safe_name(name)}"] = digest
+    return {**manifest, "members": members}
+
+
+def _manifest(archive: zipfile.ZipFile, *, unsigned: bool = False) -> dict:
     try:
         manifest = json.loads(_read_member(archive, MANIFEST))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -399,6 +414,15 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
         raise ArchiveError("The archive's manifest is not readable.")
     if manifest.get("format") != FORMAT:
         raise ArchiveError("Not an export archive of this application.")
+    if manifest.get("version") == UNSIGNED_VERSION:
+        if not unsigned:
+            raise ArchiveError(
+                f"An export archive of format version {UNSIGNED_VERSION}, made before archives "
+                "were signed: nothing in it proves it was not edited after the export. If it is "
+                "your own, import it with --unsigned (its files are still checked against their "
+                "SHA-256)."
+            )
+        return _unsigned_manifest(archive, manifest)
     if manifest.get("version") != VERSION:
         raise ArchiveError(
             f"An export archive of format version {manifest.get('version')!r}; this version "
@@ -442,7 +466,7 @@ def _verified_members(archive: zipfile.ZipFile, manifest: dict) -> dict[str, byt
     return contents
 
 
-def import_archive(source) -> dict:
+def import_archive(source, *, unsigned: bool = False) -> dict:
     """Load an archive into an empty, migrated database at the same migrations, or at later
     ones (an archive made before an upgrade: its rows read through ``upgrade_rows``); all or
     nothing. Returns the manifest. Raises ``ArchiveError`` (nothing changed) when it cannot."""
@@ -453,7 +477,7 @@ def import_archive(source) -> dict:
     except UNREADABLE as exc:
         raise ArchiveError(f"The archive cannot be read: {exc}") from None
     with archive:
-        manifest = _manifest(archive)
+        manifest = _manifest(archive, unsigned=unsigned)
         older = _made_at_older_migrations(manifest)
         contents = _verified_members(archive, manifest)
     data, expected = contents[DATA], manifest["counts"]

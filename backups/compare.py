@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -192,8 +193,31 @@ def _field_diffs(old: dict, new: dict, label: str) -> list[str]:
     return diffs
 
 
+# A date and time, or a time, with microseconds, as version 2 archives write them
+MICROSECONDS = re.compile(r"^(.*\d\d:\d\d:\d\d\.\d{3})\d{3}((?:Z|[+-]\d\d:\d\d)?)$")
+
+
+def _to_milliseconds(value):
+    """A field's value as an archive of format version 1 wrote it: Django's JSON encoder cut
+    times to the millisecond (the database held the microseconds; the old archive did not)."""
+    if isinstance(value, str):
+        return MICROSECONDS.sub(r"\1\2", value)
+    return value
+
+
+def _at_precision_of(old: Archive, rows: list[dict]) -> list[dict]:
+    if old.manifest.get("version") != 1:
+        return rows
+    return [
+        {**row, "fields": {k: _to_milliseconds(v) for k, v in row["fields"].items()}}
+        for row in rows
+    ]
+
+
 def compare(old: Archive, new: Archive) -> Comparison:
-    """Every row and file of ``old`` looked for in ``new`` (see the module's docstring)."""
+    """Every row and file of ``old`` looked for in ``new`` (see the module's docstring); times
+    compared to the millisecond when ``old`` is of format version 1, which kept no more."""
+    new = Archive(rows=_at_precision_of(old, new.rows), files=new.files, manifest=new.manifest)
     new_rows: dict[tuple, dict] = {}
     new_counts: dict[str, int] = defaultdict(int)
     for row in new.rows:

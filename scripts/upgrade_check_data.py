@@ -12,7 +12,7 @@ and contributions, the notifications of two runs of the reporting cycle (reminde
 a returned submission, a deadline passed), edits of a pillar, a commitment and a plan (audit
 events), a period opened, deadlines set, a period unlocked and locked again, the admin's log.
 
-It calls the services of the release it was written for (09a3012, ``UPGRADE_FROM`` in the
+It calls the services of the release it was written for (6d78e67, ``UPGRADE_FROM`` in the
 Makefile): when the check starts from a newer release, bring these calls up to that release.
 Deterministic apart from timestamps (which the check compares as stored, before and after).
 """

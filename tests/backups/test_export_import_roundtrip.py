@@ -4,6 +4,7 @@ row and every file identical; the import refuses what it cannot do, changing not
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -16,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from backups import archive as backup
+from backups.compare import compare
+from backups.compare import read_archive as compare_read
 from commitments.models import Commitment, Pillar
 from commitments.services import edit_pillar
 from periods.models import ReportingPeriod
@@ -393,3 +396,45 @@ def test_a_damaged_or_truncated_archive_gets_a_clear_refusal(history, settings, 
     text = tmp_path / "notes.zip"
     text.write_text("not a zip at all")
     refused(text, "Not an export archive")
+
+
+def as_version_1(members: dict[str, bytes]) -> dict[str, bytes]:
+    """An archive as the release before signed archives (6d78e67, ``UPGRADE_FROM``) wrote it:
+    version 1, no signature, no SHA-256 of data.json, times cut to the millisecond."""
+    manifest = json.loads(members["manifest.json"])
+    manifest = {k: manifest[k] for k in ("format", "created_at", "migrations", "counts", "files")}
+    manifest["version"] = 1
+    data = re.sub(rb"(\d\d:\d\d:\d\d\.\d{3})\d{3}", rb"\1", members["data.json"])
+    return {**members, "data.json": data, "manifest.json": json.dumps(manifest).encode()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_of_version_1_is_imported_only_when_asked(history, settings, tmp_path):
+    exported = tmp_path / "backup.zip"
+    backup.export_archive(exported)
+    before = {label: len(rows) for label, rows in exact_rows().items()}
+    members = as_version_1(read_archive(exported))
+    assert b"signature" not in members["manifest.json"]
+    old = write_archive(tmp_path / "old.zip", members)
+    empty_the_database()
+    settings.MEDIA_ROOT = tmp_path / "fresh-media"
+
+    message = refused(old, "version 1, made before archives were signed")
+    assert "--unsigned" in message
+
+    # its evidence files are still checked against the manifest's SHA-256
+    evidence = next(name for name in members if name.startswith("media/evidence/"))
+    swapped = write_archive(tmp_path / "swapped.zip", {**members, evidence: b"%PDF-1.4 forged"})
+    with pytest.raises(CommandError, match="is not what was exported"):
+        call_command("import_data", str(swapped), "--unsigned", stdout=io.StringIO())
+    assert not StatusUpdate.objects.exists()
+
+    call_command("import_data", str(old), "--unsigned", stdout=io.StringIO())
+    assert {label: len(rows) for label, rows in exact_rows().items()} == before
+    assert default_storage.exists(evidence.removeprefix("media/"))
+
+    # the comparison of the upgrade check reads it at its own precision: nothing missing
+    again = tmp_path / "again.zip"
+    backup.export_archive(again)
+    result = compare(compare_read(old), compare_read(again))
+    assert result.ok and not result.different, result.report()

@@ -11,10 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="path of the .zip made by export_data")
+        parser.add_argument(
+            "--unsigned",
+            action="store_true",
+            help="also import an archive of format version 1 (made before archives were "
+            "signed): only one you made yourself, as nothing proves it was not edited",
+        )
 
-    def handle(self, *args, archive, **options):
+    def handle(self, *args, archive, unsigned, **options):
         try:
-            manifest = import_archive(archive)
+            manifest = import_archive(archive, unsigned=unsigned)
         except ArchiveError as exc:
             raise CommandError(f"Nothing was imported: {exc}") from exc
         rows = sum(manifest["counts"].values())
