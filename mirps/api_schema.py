@@ -6,7 +6,8 @@ credentials or a missing role (403: sessions come first among the authentication
 DRF answers 403 rather than 401), too many requests (429, with ``Retry-After``: the API's rate
 limit per account or per address, ``mirps.throttling``, or too many failed sign-ins from an
 address, ``mirps.middleware``), and an object
-that does not exist (404: operations with a path parameter, and pages past the last one).
+that does not exist (404: operations with a path parameter, and pages past the last one), and a
+body of a Content-Type no parser reads, or none (415: operations that take a body).
 ``ApiAutoSchema`` adds those, with their bodies, to every operation; where a view declares its
 own body for one of these codes (a spreadsheet rejected with its upload record), the schema
 accepts either. Errors under ``/api/`` are always JSON (``mirps.views``).
@@ -46,6 +47,11 @@ ERRORS = {
     "400": ("validation", "Invalid parameters or data, or characters that are not allowed."),
     "403": ("detail", "Wrong credentials, or the account may not do this."),
     "404": ("detail", "No such object (or not visible to you)."),
+    "415": (
+        "detail",
+        "The request's Content-Type is missing or not one this operation reads (JSON, a form, "
+        "or multipart).",
+    ),
     "429": (
         "detail",
         "Too many requests (the rate limit per account, or per address without one), or too "
@@ -74,6 +80,8 @@ class ApiAutoSchema(AutoSchema):
         paginated = self.method == "GET" and self._is_list_view() and self._get_paginator()
         if "{" in self.path or paginated:  # a page past the last one is a 404 too
             codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH"):  # a body no parser reads
+            codes.append("415")
         return codes
 
     def _get_response_bodies(self, direction="response"):

@@ -68,3 +68,26 @@ def test_a_value_whose_author_left_has_a_null_recorded_by(schema):
     assert api.get(f"/api/v1/indicator-values/{value.pk}/").json()["recorded_by"] is None
     assert schema["IndicatorValue"]["properties"]["recorded_by"]["nullable"] is True
     assert schema["StatusUpdate"]["properties"]["recorded_by"]["nullable"] is True
+
+
+def test_a_body_of_no_readable_type_is_a_documented_415_in_the_readers_language():
+    """Found by the fuzzing: a POST whose body has no Content-Type (or one no parser reads)
+    answered 415, which the schema did not list."""
+    loaded_plans()
+    api = APIClient()
+    api.force_authenticate(secretariat("sofia"))
+    answer = api.generic(
+        "POST",
+        "/api/v1/status-updates/review/",
+        b"ids=1",
+        content_type="text/plain",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert answer.status_code == 415
+    assert "text/plain" in answer.json()["detail"] and "incompatible" in answer.json()["detail"]
+    paths = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = paths.json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            documented = "415" in operation["responses"]
+            assert documented == (method in ("post", "put", "patch")), (method, path)
