@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from commitments.models import Commitment, CommitmentLink
+from commitments.models import Commitment, CommitmentLink, LineageKind, NationalPlan
 from mirps.sql import ids_in
 from mirps.vocabulary import ReviewState, Route
 from periods.models import ReportingPeriod
@@ -151,6 +151,16 @@ def predecessor_statuses(codes: list[str], period: ReportingPeriod | None) -> li
     return shown
 
 
+def statuses_beside(lineage, period: ReportingPeriod | None, *, reported: bool) -> list[dict]:
+    """What a commitment's page shows beside a split or merged successor that is not reported
+    (``reported``: it has a status counted, its own or carried): its predecessors' statuses as
+    of ``period`` (``predecessor_statuses``, display only, never counted). ``lineage``:
+    ``commitments.editions.lineage_of``'s. One query, only then; none otherwise."""
+    if reported or lineage.kind not in (LineageKind.SPLIT, LineageKind.MERGED):
+        return []
+    return predecessor_statuses([p.code for p in lineage.predecessors], period)
+
+
 def newest_in_period(period: ReportingPeriod, *, commitments=None) -> QuerySet:
     """Each commitment's newest row *in* ``period``, whatever its review state: the row a new
     status replaces (its id is the version an editor saw). One StatusUpdate per commitment."""
@@ -251,10 +261,19 @@ def latest_period_with_data() -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(has_rows).chronological().last()
 
 
+def in_force_in_its_period() -> Exists:
+    """For a query of status rows: whether the row's commitment is of the edition in force at
+    the end of the row's period (``NationalPlan.objects.in_force``, a correlated subquery):
+    what recording requires, and approving too (``statuses.review``)."""
+    in_force = NationalPlan.objects.in_force(OuterRef("period__end_date"))
+    return Exists(in_force.filter(pk=OuterRef("commitment__plan_id")))
+
+
 def review_queue(*, country=None, period=None, focus_area=None):
     """Submitted updates awaiting review, of one country, period and focus area when given,
-    ordered for display by country (the page groups them), plan order, then submission."""
-    queue = StatusUpdate.objects.pending()
+    ordered for display by country (the page groups them), plan order, then submission; each
+    with ``in_force`` (``in_force_in_its_period``: False, it can be returned, not approved)."""
+    queue = StatusUpdate.objects.pending().annotate(in_force=in_force_in_its_period())
     if country is not None:
         queue = queue.filter(commitment__country=country)
     if period is not None:
