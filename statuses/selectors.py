@@ -333,14 +333,21 @@ def earlier_returns(updates) -> dict[int, StatusUpdate]:
 
 
 def _ancestor(depth: int, outer: str) -> Q:
-    """Status rows of the commitment ``depth`` one-to-one links before ``OuterRef(outer)``."""
-    one_to_one = CommitmentLink.objects.one_to_one()
-    path, condition = "commitment", {}
-    for _ in range(depth):
-        condition[f"{path}__successor_links__in"] = one_to_one
+    """Status rows of the commitment ``depth`` one-to-one links before ``OuterRef(outer)``: its
+    id is read by one scalar subquery joining the chain of links (each successor has at most
+    one one-to-one predecessor), so the rows are found through the index by commitment rather
+    than by reading every approved row (what a join of the links in the status query made
+    SQLite and PostgreSQL do); the links are joined, not nested, so the SQL nests no deeper
+    for a longer chain (SQLite's parser has a limit)."""
+    one_to_one = CommitmentLink.objects.one_to_one().order_by()
+    condition = {"pk__in": one_to_one.values("pk")}
+    path = "successor"
+    for _ in range(depth - 1):
+        condition[f"{path}__successor_links__in"] = one_to_one.values("pk")
         path = f"{path}__successor_links__successor"
-    condition[path] = OuterRef(outer)
-    return Q(**condition)
+    condition[path] = OuterRef(OuterRef(outer))
+    ids = CommitmentLink.objects.filter(**condition).order_by().values("predecessor_id")[:1]
+    return Q(commitment_id=Subquery(ids))
 
 
 def carried_subquery(period: ReportingPeriod | None, column: str, *, outer: str = "pk"):
@@ -394,11 +401,15 @@ def with_carried(commitments: QuerySet, period: ReportingPeriod | None = None) -
         "carried_from": ("commitment__code", CharField()),
         "carried_period": ("period__code", CharField()),
     }
-    own = Q(current_status__isnull=False)
+    # its own status, or no predecessor at all (most commitments: one look-up of the links'
+    # index), and the carried status is not looked for
+    nothing_to_carry = Q(current_status__isnull=False) | ~Exists(
+        CommitmentLink.objects.filter(successor=OuterRef("pk"))
+    )
     return commitments.annotate(
         **{
             name: Case(
-                When(own, then=Value(None)),
+                When(nothing_to_carry, then=Value(None)),
                 default=carried_subquery(period, column),
                 output_field=field,
             )
