@@ -180,9 +180,11 @@ class NationalPlanQuerySet(models.QuerySet):
     def in_force(self, on) -> NationalPlanQuerySet:
         """For every country, the edition in force on the date ``on``: the one that started
         latest on or before it (no row for a country none of whose editions has started). One
-        query, the same on PostgreSQL and SQLite."""
+        query, the same on PostgreSQL and SQLite. ``on`` may also be an ``OuterRef`` to a date
+        of the rows of an outer query (each status row's period end: ``statuses.review``)."""
+        deeper = OuterRef(on) if isinstance(on, OuterRef) else on  # seen from ``later``
         later = NationalPlan.objects.filter(
-            country=OuterRef("country"), starts_on__gt=OuterRef("starts_on"), starts_on__lte=on
+            country=OuterRef("country"), starts_on__gt=OuterRef("starts_on"), starts_on__lte=deeper
         )
         return self.filter(starts_on__lte=on).exclude(Exists(later))
 

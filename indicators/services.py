@@ -356,7 +356,7 @@ class ValueReview:
             row.country = countries[row.country_id]
         return rows
 
-    def refusal(self, row: IndicatorValue) -> None:
+    def refusal(self, row: IndicatorValue, *, approve: bool) -> None:
         return None
 
     def name(self, row: IndicatorValue) -> str:

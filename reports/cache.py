@@ -6,6 +6,15 @@ the version a new value, so every entry computed before the change is out of rea
 (and expires on its own later). A missing version (first use, or evicted) gets a fresh random
 value too, never a counter restarted at 1, so an old entry can never come back.
 
+Every key also carries the **edition day**: the latest day on or before today on which an
+edition of a national plan came into force (``edition_day``). The figures with no period count
+the editions in force *today* (``reports.progress.base_date``), so the day a future-dated
+edition comes into force every key changes and the figures are computed anew, with no signal
+(an edition loaded in advance is counted from its first day on, not from the next change).
+The start days are read when the version changes (``invalidate``: one query, in the writer's
+request) and kept beside it; with a version a reader had to make (first use, or evicted) they
+are not known, and the key carries today's date instead (figures kept a day at most).
+
 The version lives in the shared cache (a directory on the host in production, or Redis with
 ``CACHE_URL``), so a change made by one worker is seen by all at once; development and tests use
 one process's local memory.
@@ -26,6 +35,7 @@ What is cached under the version: the numbers and figures of each selection
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import threading
@@ -37,11 +47,15 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
+from django.utils import timezone
 
+from commitments.models import NationalPlan
 from statuses.selectors import demo_data_present
 
 VERSION_KEY = "reports:figures-version"
+# The days editions come into force, kept as (version, days) by ``invalidate``.
+EDITION_DAYS_KEY = "reports:edition-days"
 # The shape of what is cached: raised when a cached value changes shape (2: the engine's counts
 # became ``progress.Counts`` and every figure gained ``updated``), so entries written by the
 # code before a deploy are never read by the code after it (the cache outlives a deploy).
@@ -60,11 +74,11 @@ _request = threading.local()
 
 
 def request_started(**_kwargs) -> None:
-    _request.active, _request.version = True, None
+    _request.active, _request.version, _request.edition_day = True, None, None
 
 
 def request_finished(**_kwargs) -> None:
-    _request.active, _request.version = False, None
+    _request.active, _request.version, _request.edition_day = False, None, None
 
 
 def figures_version() -> str:
@@ -80,13 +94,39 @@ def figures_version() -> str:
     return version
 
 
+def edition_day(today: datetime.date | None = None) -> str:
+    """The part of every key that changes the day an edition comes into force: the latest
+    day on or before ``today`` (the local date) on which one did, from the days read with the
+    current version (no query); "-" when none has; today's date when they are not known (a
+    version a reader made). Read once per request."""
+    day = getattr(_request, "edition_day", None)
+    if day is not None and today is None:
+        return day
+    today = today or timezone.localdate()
+    stored = cache.get(EDITION_DAYS_KEY)
+    if stored is None or stored[0] != figures_version() or stored[1] is None:
+        day = today.isoformat()
+    else:
+        started = [start for start in stored[1] if start <= today]
+        day = max(started).isoformat() if started else "-"
+    if getattr(_request, "active", False):
+        _request.edition_day = day
+    return day
+
+
 def invalidate(**_kwargs) -> None:
     """Make every cached figure stale (the ``figures_changed`` receiver), then warm the
-    default dashboard again (``FIGURES_WARM``)."""
+    default dashboard again (``FIGURES_WARM``). Reads the days editions come into force, for
+    ``edition_day`` (one query)."""
     version = uuid.uuid4().hex
+    try:
+        days = sorted(set(NationalPlan.objects.values_list("starts_on", flat=True)))
+    except DatabaseError:  # never a failed write for it: the keys then carry today's date
+        days = None
     cache.set(VERSION_KEY, version, timeout=None)
+    cache.set(EDITION_DAYS_KEY, (version, days), timeout=None)
     if getattr(_request, "active", False):
-        _request.version = version
+        _request.version, _request.edition_day = version, None
     mode = getattr(settings, "FIGURES_WARM", "off")
     if mode == "sync":
         warm()
@@ -127,7 +167,7 @@ def _warm_in_thread() -> None:
 def _key(name: str, parts: tuple | list) -> str:
     raw = "|".join(str(p) for p in parts)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"reports:{CACHE_FORMAT}:{figures_version()}:{name}:{digest}"
+    return f"reports:{CACHE_FORMAT}:{figures_version()}:{edition_day()}:{name}:{digest}"
 
 
 def cached(name: str, parts: tuple | list, compute: Callable[[], T]) -> T:

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from commitments.editions import lineage_of
-from commitments.models import Commitment, LineageKind
+from commitments.models import Commitment
 from funding.selectors import country_funding
 from indicators.selectors import commitment_indicators, country_indicators
 from periods.models import ReportingPeriod
 from reports import dashboard, exports, movement, narrative, pdf, progress
 from reports.cache import cache_get, cache_set, cached, cached_demo_flag
-from statuses.selectors import predecessor_statuses, with_carried
+from statuses.selectors import statuses_beside, with_carried
 from workspace.tracker import stale_period_codes
 
 
@@ -251,9 +251,7 @@ def commitment_detail(request, code: str):
     current = history[-1] if history else None
     lineage = lineage_of(commitment)
     # split or merged, with no status of its own: its predecessors' beside it (display only)
-    beside = []
-    if current is None and lineage.kind in (LineageKind.SPLIT, LineageKind.MERGED):
-        beside = predecessor_statuses([p.code for p in lineage.predecessors], None)
+    beside = statuses_beside(lineage, None, reported=current is not None)
     # stale: the latest approved status is older than the period before the newest one
     stale = current is not None and current.period.code in stale_period_codes(
         list(ReportingPeriod.objects.all()), None

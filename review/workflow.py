@@ -49,8 +49,9 @@ class ReviewKind(Protocol):
     def lock(self, ids: set[int]) -> list:
         """The rows, locked in steps 1-3 of the lock order (with what messages need)."""
 
-    def refusal(self, row) -> ValidationError | None:
-        """What refuses reviewing ``row`` beyond its state (a locked period), or None."""
+    def refusal(self, row, *, approve: bool) -> ValidationError | None:
+        """What refuses reviewing ``row`` beyond its state (a locked period; for an approval,
+        a status for a commitment no longer in force in its period), or None."""
 
     def name(self, row) -> str:
         """How a message names ``row`` ("GTM-PRO-01 2025")."""
@@ -105,7 +106,7 @@ def review(
         if not ids or len(locked) != len(ids):
             raise ValidationError(_("Some of the selected submissions no longer exist."))
         for row in locked:
-            _check_reviewable(kind, row)
+            _check_reviewable(kind, row, approve)
         state = ReviewState.APPROVED if approve else ReviewState.RETURNED
         kind.model._default_manager.filter(pk__in=ids).update(
             review_state=state, reviewed_by=user, reviewed_at=timezone.now(), review_comment=comment
@@ -132,12 +133,12 @@ def review(
     return len(locked)
 
 
-def _check_reviewable(kind: ReviewKind, row) -> None:
+def _check_reviewable(kind: ReviewKind, row, approve: bool) -> None:
     if row.review_state != ReviewState.SUBMITTED:
         raise ValidationError(
             _("%(name)s is no longer awaiting review (%(state)s).")
             % {"name": kind.name(row), "state": row.get_review_state_display()}
         )
-    refusal = kind.refusal(row)
+    refusal = kind.refusal(row, approve=approve)
     if refusal is not None:
         raise refusal

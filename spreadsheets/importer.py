@@ -31,12 +31,12 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from commitments.models import Commitment, NationalPlan
+from commitments.models import Commitment, CommitmentLink, NationalPlan
 from countries.models import Country
 from countries.permissions import countries_worked_for, is_secretariat
 from indicators.models import Indicator
@@ -67,6 +67,7 @@ from spreadsheets.messages import entry, grouped_problem, render
 from spreadsheets.models import SpreadsheetUpload
 from spreadsheets.reading import MAX_BYTES, Formula, Rejected, Row, Sheet, read
 from statuses.models import StatusUpdate
+from statuses.selectors import Carried, carried_as_of
 from statuses.services import (
     ChangesRefused,
     PeriodLocked,
@@ -290,6 +291,7 @@ class Line:
     version: int | None = None  # None: no version cell (or an empty one)
     raw: tuple = ()  # (status, narrative, evidence) as written, to compare duplicates
     shown: int | None = None  # the approved status shown before: the "old" of old → new
+    carried: Carried | None = None  # with none of its own: the status it carries (issue 22)
     newer: StatusUpdate | None = None  # left as downloaded; the server's newer row stands
     foreign: bool = False  # another country's commitment (the person may not record it)
     problems: list[dict] = field(default_factory=list)
@@ -352,8 +354,9 @@ class Place(NamedTuple):
 class Known(NamedTuple):
     """A commitment of the catalogue as the importer needs it (a plain tuple: 10,000 model
     instances cost more than reading the whole file): its country (one ``Place`` shared by
-    the country's commitments) and whether its edition is in force at the end of the upload's
-    period (``Commitment.objects.in_force``)."""
+    the country's commitments), whether its edition is in force at the end of the upload's
+    period (``Commitment.objects.in_force``) and whether it continues one commitment of the
+    previous edition (``CommitmentLink.objects.one_to_one``: it may carry its status)."""
 
     pk: int
     code: str
@@ -362,29 +365,32 @@ class Known(NamedTuple):
     text: str
     text_es: str
     in_force: bool
+    continues: bool
     country: Place
 
 
-_KNOWN = ("pk", "code", "country_id", "plan_id", "text", "text_es", "in_force")
+_KNOWN = ("pk", "code", "country_id", "plan_id", "text", "text_es", "in_force", "continues")
 _PLACE = ("country__iso3", "country__name_en", "country__name_es")
 
 
 class _Matcher:
     """Commitments by code and by text (the user's countries only, for texts). One query:
-    the catalogue, each commitment with its country and whether it is of the edition in force
-    at the end of ``period``."""
+    the catalogue, each commitment with its country, whether it is of the edition in force
+    at the end of ``period`` and whether it continues one of the previous edition."""
 
     def __init__(self, user, period):
         self.user = user
         in_force = Q(plan__in=NationalPlan.objects.in_force(period.end_date))  # its one rule
+        continues = CommitmentLink.objects.one_to_one().filter(successor=OuterRef("pk"))
         rows = Commitment.objects.annotate(
-            in_force=ExpressionWrapper(in_force, output_field=BooleanField())
+            in_force=ExpressionWrapper(in_force, output_field=BooleanField()),
+            continues=Exists(continues),
         ).values_list(*_KNOWN, *_PLACE)  # in the catalogue's order
         places: dict[int, Place] = {}
         self.by_code = {}
         for row in rows:
-            place = places.get(row[2]) or places.setdefault(row[2], Place(*row[7:]))
-            self.by_code[row[1]] = Known(*row[:6], bool(row[6]), place)
+            place = places.get(row[2]) or places.setdefault(row[2], Place(*row[8:]))
+            self.by_code[row[1]] = Known(*row[:6], bool(row[6]), bool(row[7]), place)
         # ``works_for`` as a set, asked once (None: every country, the secretariat)
         self.worked_for = countries_worked_for(user)
 
@@ -678,7 +684,25 @@ def _status_lines(plans: list[SheetPlan], user, period, blocked: bool) -> list[L
             ]
     _duplicates(lines, {p.sheet.name: p for p in data_plans})
     _judge(lines, plans, period, user, blocked=blocked)
+    _carried(lines, period)
     return lines
+
+
+def _carried(lines: list[Line], period) -> None:
+    """For each changed row of a commitment that continues one of the previous edition and
+    has no status of its own as of ``period``: the status it carries (``carried_as_of``), the
+    "old" the preview shows, naming where it comes from. Two queries, only for such rows."""
+    wanted = {
+        line.commitment.pk
+        for line in lines
+        if line.outcome == "changed" and line.shown is None and line.commitment.continues
+    }
+    if not wanted:
+        return
+    carried = carried_as_of(period, wanted)
+    for line in lines:
+        if line.outcome == "changed" and line.commitment.pk in carried:
+            line.carried = carried[line.commitment.pk]
 
 
 class IndicatorLines(NamedTuple):
@@ -953,6 +977,7 @@ def _change(line: Line, plans: list[SheetPlan]) -> dict:
         "text": commitment.text[:200],
         "text_es": commitment.text_es[:200],
         "old": line.shown,
+        "carried": line.carried.as_dict() if line.carried else None,
         "new": line.status,
         "narrative": line.narrative,
         "evidence_url": line.evidence,

@@ -32,7 +32,7 @@ from spreadsheets.formats import (
     status_choice_label,
 )
 from statuses.models import Status
-from statuses.selectors import with_status, with_workspace_state
+from statuses.selectors import with_carried, with_workspace_state
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF8E1")
 
@@ -40,13 +40,30 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF8E1")
 def matrix_commitments(period: ReportingPeriod, before: ReportingPeriod | None, base=None):
     """The commitments of ``base`` (all if None) that ``period`` counts (of the edition in
     force at its end: ``Commitment.objects.in_force``), with what the matrix shows: the
-    approved status as of ``before`` and the newest row in ``period`` (status, review state,
+    approved status as of ``before`` (its own, else the one it carries from the commitment it
+    continues: ``with_carried``) and the newest row in ``period`` (status, review state,
     version). One query (the editions in force are a subquery of it)."""
     base = Commitment.objects.all() if base is None else base
     base = base.in_force(period.end_date)
     return with_workspace_state(
-        with_status(base.select_related("country", "focus_area", "pillar"), before), period
+        with_carried(base.select_related("country", "focus_area", "pillar"), before), period
     ).order_by("country__iso3", "focus_area__order", "order")
+
+
+def previous_label(c, language: str) -> str:
+    """The "Status as of" cell of commitment ``c`` (``matrix_commitments``'): its own status,
+    else the status it carries, naming the commitment it is carried from ("3 - Being
+    implemented (60%) · carried from BLZ-PRO-01 (2023)"), else "Not reported"."""
+    with translation.override(language):
+        if c.current_status is not None:
+            return status_choice_label(c.current_status, language)
+        if getattr(c, "carried_status", None) is not None:
+            carried = _("carried from %(code)s (%(period)s)") % {
+                "code": c.carried_from,
+                "period": c.carried_period,
+            }
+            return f"{status_choice_label(c.carried_status, language)} · {carried}"
+        return str(_("Not reported"))
 
 
 def matrix_header(period: ReportingPeriod, before, language: str) -> list[str]:
@@ -73,9 +90,7 @@ def matrix_rows(commitments, language: str, user=None) -> list[list]:
                 "focus_area": c.focus_area.name,
                 "pillar": c.pillar.number,
                 "text": safe(c.localized_text),
-                "previous": status_choice_label(c.current_status, language)
-                if c.current_status is not None
-                else str(_("Not reported")),
+                "previous": previous_label(c, language),
                 "status": status_choice_label(c.latest_status, language)
                 if c.latest_status is not None
                 else None,

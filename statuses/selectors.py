@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from commitments.models import Commitment, CommitmentLink
+from commitments.models import Commitment, CommitmentLink, LineageKind, NationalPlan
 from mirps.sql import ids_in
 from mirps.vocabulary import ReviewState, Route
 from periods.models import ReportingPeriod
@@ -151,6 +151,16 @@ def predecessor_statuses(codes: list[str], period: ReportingPeriod | None) -> li
     return shown
 
 
+def statuses_beside(lineage, period: ReportingPeriod | None, *, reported: bool) -> list[dict]:
+    """What a commitment's page shows beside a split or merged successor that is not reported
+    (``reported``: it has a status counted, its own or carried): its predecessors' statuses as
+    of ``period`` (``predecessor_statuses``, display only, never counted). ``lineage``:
+    ``commitments.editions.lineage_of``'s. One query, only then; none otherwise."""
+    if reported or lineage.kind not in (LineageKind.SPLIT, LineageKind.MERGED):
+        return []
+    return predecessor_statuses([p.code for p in lineage.predecessors], period)
+
+
 def newest_in_period(period: ReportingPeriod, *, commitments=None) -> QuerySet:
     """Each commitment's newest row *in* ``period``, whatever its review state: the row a new
     status replaces (its id is the version an editor saw). One StatusUpdate per commitment."""
@@ -251,10 +261,19 @@ def latest_period_with_data() -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(has_rows).chronological().last()
 
 
+def in_force_in_its_period() -> Exists:
+    """For a query of status rows: whether the row's commitment is of the edition in force at
+    the end of the row's period (``NationalPlan.objects.in_force``, a correlated subquery):
+    what recording requires, and approving too (``statuses.review``)."""
+    in_force = NationalPlan.objects.in_force(OuterRef("period__end_date"))
+    return Exists(in_force.filter(pk=OuterRef("commitment__plan_id")))
+
+
 def review_queue(*, country=None, period=None, focus_area=None):
     """Submitted updates awaiting review, of one country, period and focus area when given,
-    ordered for display by country (the page groups them), plan order, then submission."""
-    queue = StatusUpdate.objects.pending()
+    ordered for display by country (the page groups them), plan order, then submission; each
+    with ``in_force`` (``in_force_in_its_period``: False, it can be returned, not approved)."""
+    queue = StatusUpdate.objects.pending().annotate(in_force=in_force_in_its_period())
     if country is not None:
         queue = queue.filter(commitment__country=country)
     if period is not None:
@@ -314,14 +333,21 @@ def earlier_returns(updates) -> dict[int, StatusUpdate]:
 
 
 def _ancestor(depth: int, outer: str) -> Q:
-    """Status rows of the commitment ``depth`` one-to-one links before ``OuterRef(outer)``."""
-    one_to_one = CommitmentLink.objects.one_to_one()
-    path, condition = "commitment", {}
-    for _ in range(depth):
-        condition[f"{path}__successor_links__in"] = one_to_one
+    """Status rows of the commitment ``depth`` one-to-one links before ``OuterRef(outer)``: its
+    id is read by one scalar subquery joining the chain of links (each successor has at most
+    one one-to-one predecessor), so the rows are found through the index by commitment rather
+    than by reading every approved row (what a join of the links in the status query made
+    SQLite and PostgreSQL do); the links are joined, not nested, so the SQL nests no deeper
+    for a longer chain (SQLite's parser has a limit)."""
+    one_to_one = CommitmentLink.objects.one_to_one().order_by()
+    condition = {"pk__in": one_to_one.values("pk")}
+    path = "successor"
+    for _ in range(depth - 1):
+        condition[f"{path}__successor_links__in"] = one_to_one.values("pk")
         path = f"{path}__successor_links__successor"
-    condition[path] = OuterRef(outer)
-    return Q(**condition)
+    condition[path] = OuterRef(OuterRef(outer))
+    ids = CommitmentLink.objects.filter(**condition).order_by().values("predecessor_id")[:1]
+    return Q(commitment_id=Subquery(ids))
 
 
 def carried_subquery(period: ReportingPeriod | None, column: str, *, outer: str = "pk"):
@@ -375,11 +401,15 @@ def with_carried(commitments: QuerySet, period: ReportingPeriod | None = None) -
         "carried_from": ("commitment__code", CharField()),
         "carried_period": ("period__code", CharField()),
     }
-    own = Q(current_status__isnull=False)
+    # its own status, or no predecessor at all (most commitments: one look-up of the links'
+    # index), and the carried status is not looked for
+    nothing_to_carry = Q(current_status__isnull=False) | ~Exists(
+        CommitmentLink.objects.filter(successor=OuterRef("pk"))
+    )
     return commitments.annotate(
         **{
             name: Case(
-                When(own, then=Value(None)),
+                When(nothing_to_carry, then=Value(None)),
                 default=carried_subquery(period, column),
                 output_field=field,
             )

@@ -11,21 +11,23 @@ from commitments.models import Commitment
 from mirps.vocabulary import ReviewState
 from periods.models import ReportingPeriod, chronological
 from statuses.models import StatusUpdate
-from statuses.selectors import with_status, with_workspace_state
+from statuses.selectors import with_carried, with_workspace_state
 
 
 def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):
     """Commitments for the workspace list, filtered and sorted, with their approved status as of
     ``period`` (latest if None) and ``has_pending``/``has_returned`` flags (in ``period``, or in
     any period when None) where ``user`` may see them (``StatusUpdate.objects.visible_to``).
-    Only the commitments ``period`` counts: those of the edition in force at its end (today
-    when None; ``Commitment.objects.in_force``, a subquery of the same query). One query for
-    the page, plus one for the counts (``list_counts``)."""
+    The status shown, filtered, sorted and counted is the one the figures count
+    (``with_carried``'s ``shown_status``: its own, else the one it carries from the commitment
+    it continues, with ``carried_from``). Only the commitments ``period`` counts: those of the
+    edition in force at its end (today when None; ``Commitment.objects.in_force``, a subquery
+    of the same query). One query for the page, plus one for the counts (``list_counts``)."""
     updates = StatusUpdate.objects.visible_to(user).filter(commitment=OuterRef("pk"))
     if period is not None:
         updates = updates.filter(period=period)
     in_force = Commitment.objects.in_force(period.end_date if period else timezone.localdate())
-    queryset = with_status(
+    queryset = with_carried(
         in_force.select_related("country", "focus_area", "pillar"), period
     ).annotate(
         has_pending=Exists(updates.filter(review_state=ReviewState.SUBMITTED)),
@@ -39,9 +41,9 @@ def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):
         queryset = queryset.filter(focus_area=filters["focus_area"])
     status = filters.get("status")
     if status == "none":
-        queryset = queryset.filter(current_status__isnull=True)
+        queryset = queryset.filter(shown_status__isnull=True)
     elif status not in (None, ""):
-        queryset = queryset.filter(current_status=int(status))
+        queryset = queryset.filter(shown_status=int(status))
     if filters.get("review") == "pending":
         queryset = queryset.filter(has_pending=True)
     elif filters.get("review") == ReviewState.RETURNED:
@@ -50,17 +52,18 @@ def workspace_list(filters: dict, period: ReportingPeriod | None, user=None):
     order = {
         "country": ["country__iso3", "order"],
         "pillar": ["pillar__number", "country__iso3", "order"],
-        "status": [F("current_status").asc(nulls_first=True), "country__iso3", "order"],
-        "-status": [F("current_status").desc(nulls_last=True), "country__iso3", "order"],
+        "status": [F("shown_status").asc(nulls_first=True), "country__iso3", "order"],
+        "-status": [F("shown_status").desc(nulls_last=True), "country__iso3", "order"],
     }.get(filters.get("sort") or "", ["country__iso3", "focus_area__order", "order"])
     return queryset.order_by(*order)
 
 
 def list_counts(queryset) -> dict:
-    """How many commitments the list holds, how many are reported and awaiting review."""
+    """How many commitments the list holds, how many are reported (a status counted: its own
+    or carried) and awaiting review."""
     return queryset.order_by().aggregate(
         total=Count("pk"),
-        reported=Count("pk", filter=Q(current_status__isnull=False)),
+        reported=Count("pk", filter=Q(shown_status__isnull=False)),
         pending=Count("pk", filter=Q(has_pending=True)),
     )
 
@@ -71,6 +74,9 @@ class MatrixCell:
     status: int | None  # reported in this period (newest row), else None
     state: str | None
     carried: int | None  # approved status as of this period when nothing was reported in it
+    # the code of the commitment of the previous edition ``carried`` comes from (issue 22), if
+    # it is not this commitment's own
+    carried_from: str | None = None
 
 
 @dataclass
@@ -85,13 +91,18 @@ def country_matrix(
     """One country's commitments (rows) against periods (columns), as the paper matrix reads:
     those of the edition in force at ``edit_period``'s end (``Commitment.objects.in_force``).
 
-    Two queries: the commitments (with their workspace state for ``edit_period``) and every
+    A commitment that continues one of the previous edition and has no status of its own as of
+    ``edit_period`` shows the status it carries (``with_carried``: ``carried_status``,
+    ``carried_from``) in ``edit_period``'s cell when that cell is otherwise empty.
+
+    Two queries: the commitments (with their workspace state for ``edit_period`` and the
+    status they carry, in the same query) and every
     status row of the country that ``user`` may see (approved, and pending for the secretariat
     and the country's own team), placed in cells in Python.
     """
     commitments = list(
         with_workspace_state(
-            with_status(
+            with_carried(
                 Commitment.objects.in_force(edit_period.end_date)
                 .filter(country=country)
                 .select_related("focus_area", "pillar"),
@@ -128,6 +139,9 @@ def country_matrix(
                     carried=None if row else carried,
                 )
             )
+            if period == edit_period and row is None and carried is None:
+                cells[-1].carried_from = commitment.carried_from
+                cells[-1].carried = commitment.carried_status
             if approved_here is not None:
                 carried = approved_here
         result.append(MatrixRow(commitment=commitment, cells=cells))

@@ -29,7 +29,7 @@ from periods.models import ReportingPeriod, working_period_among
 from periods.services import PeriodLocked
 from review.unpublished import trail_visible_to
 from statuses.models import StatusUpdate, status_legend
-from statuses.selectors import newest_in_period, with_status
+from statuses.selectors import newest_in_period, statuses_beside, with_carried
 from statuses.services import (
     ChangesRefused,
     Conflict,
@@ -121,7 +121,7 @@ def commitment_detail(request, code):
             "current": current,
             "lineage": lineage,
             "refusal": refusal,
-            **_detail_context(request, commitment, periods, period, current),
+            **_detail_context(request, commitment, periods, period, current, lineage),
         },
     )
 
@@ -203,8 +203,11 @@ def _save_status(request, form, commitment, period, current):
     return None
 
 
-def _detail_context(request, commitment, periods, period, current) -> dict:
-    """The commitment page's history, edits and the status shown (three queries)."""
+def _detail_context(request, commitment, periods, period, current, lineage) -> dict:
+    """The commitment page's history, edits and the status shown (three queries): the status
+    the figures count (``with_carried``: its own, else the one it carries from the commitment
+    it continues); for a split or merged commitment not reported, its predecessors' statuses
+    beside it (``statuses_beside``: one query more, only then)."""
     history = list(
         StatusUpdate.objects.visible_to(request.user)
         .filter(commitment=commitment)
@@ -212,7 +215,10 @@ def _detail_context(request, commitment, periods, period, current) -> dict:
         .prefetch_related(Prefetch("events", queryset=trail_visible_to(request.user)))
         .order_by(*StatusUpdate.LATEST_FIRST)  # newest first: the status as of's order
     )
-    shown = with_status(Commitment.objects, period).get(pk=commitment.pk) if period else None
+    shown = with_carried(Commitment.objects.all(), period).get(pk=commitment.pk) if period else None
+    beside = []
+    if shown is not None:
+        beside = statuses_beside(lineage, period, reported=shown.shown_status is not None)
     # the hand edits of its Spanish text and classification, newest first (one query)
     edits = list(
         commitment.events.filter(action=ChangeEvent.Action.COMMITMENT_EDITED).select_related("user")
@@ -227,6 +233,7 @@ def _detail_context(request, commitment, periods, period, current) -> dict:
         if current and current.evidence_file
         else "",
         "shown": shown,
+        "predecessor_statuses": beside,
         "history": history,
         "stale": stale_period_codes(periods, period),
     }

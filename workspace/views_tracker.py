@@ -21,7 +21,7 @@ from mirps.tabular import XLSX_CONTENT_TYPE, Table, rows_to_xlsx
 from mirps.vocabulary import ReviewState
 from periods.models import ReportingPeriod, working_period_among
 from statuses.models import Status
-from statuses.selectors import demo_data_present, with_status
+from statuses.selectors import demo_data_present, with_carried
 from workspace import tracker
 
 STATE_LABELS = {
@@ -84,7 +84,8 @@ def country(request, iso3):
         show = tracker.Show.NOT_UPDATED
     board = tracker.tracker(period, [country.pk])
     row = board.rows[0] if board.rows else tracker.CountryProgress(country=country)
-    commitments = list(with_status(tracker.country_commitments(country, period, show), period))
+    # the status the figures count: its own, else the one it carries (``with_carried``)
+    commitments = list(with_carried(tracker.country_commitments(country, period, show), period))
     tabs = [
         (tracker.Show.NOT_UPDATED, _("Not updated"), row.not_updated),
         (tracker.Show.RETURNED, _("Returned"), row.returned),

@@ -10,14 +10,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from commitments.models import Commitment, CommitmentLink, NationalPlan
 from tests.builders import CountryBuilder
+from tests.editions import new_edition
 
 pytestmark = pytest.mark.django_db
-
-
-def edition(builder, name, starts):
-    return NationalPlan.objects.create(
-        country=builder.country, edition=name, starts_on=starts, title_en=f"Plan {name}"
-    )
 
 
 def commitment(builder, plan, code, text="t"):
@@ -29,7 +24,7 @@ def commitment(builder, plan, code, text="t"):
 
 def test_in_force_gives_one_edition_per_country_at_a_date():
     blz, gtm = CountryBuilder("BLZ"), CountryBuilder("GTM")
-    blz24 = edition(blz, "2024-2026", dt.date(2024, 1, 1))
+    blz24 = new_edition(blz.country, "2024-2026", dt.date(2024, 1, 1))
     assert set(NationalPlan.objects.in_force(dt.date(2023, 12, 31))) == {blz.plan, gtm.plan}
     assert set(NationalPlan.objects.in_force(dt.date(2024, 12, 31))) == {blz24, gtm.plan}
     assert set(NationalPlan.objects.in_force(dt.date(2020, 12, 31))) == set()
@@ -42,7 +37,7 @@ def test_commitments_in_force_and_closed():
     blz, gtm = CountryBuilder("BLZ"), CountryBuilder("GTM")
     old1, old2 = blz.commitment(), blz.commitment()
     other = gtm.commitment()
-    blz24 = edition(blz, "2024-2026", dt.date(2024, 1, 1))
+    blz24 = new_edition(blz.country, "2024-2026", dt.date(2024, 1, 1))
     new1 = commitment(blz, blz24, "BLZ24-PRO-01")
     CommitmentLink.objects.create(predecessor=old1, successor=new1)
     assert set(Commitment.objects.in_force(dt.date(2023, 12, 31))) == {old1, old2, other}
@@ -57,14 +52,16 @@ def test_commitments_in_force_and_closed():
 def test_codes_unique_across_editions_and_the_new_code_form():
     blz = CountryBuilder("BLZ")
     first = blz.commitment()
-    blz24 = edition(blz, "2024-2026", dt.date(2024, 1, 1))
+    blz24 = new_edition(blz.country, "2024-2026", dt.date(2024, 1, 1))
     commitment(blz, blz24, "BLZ24-PRO-01")  # the code form of a later edition is accepted
     with pytest.raises(IntegrityError), transaction.atomic():
         commitment(blz, blz24, first.code)
     with pytest.raises(IntegrityError), transaction.atomic():
         commitment(blz, blz24, "BLZ-24-PRO-01")
     with pytest.raises(IntegrityError), transaction.atomic():
-        edition(blz, "another", dt.date(2024, 1, 1))  # two editions cannot start the same day
+        new_edition(
+            blz.country, "another", dt.date(2024, 1, 1)
+        )  # two editions cannot start the same day
 
 
 def test_a_commitment_is_not_its_own_predecessor():
@@ -119,7 +116,7 @@ def test_editions_by_period_and_where_they_change(django_assert_num_queries):
     from tests.builders import period
 
     blz, gtm = CountryBuilder("BLZ"), CountryBuilder("GTM")
-    blz24 = edition(blz, "2024-2026", dt.date(2024, 1, 1))
+    blz24 = new_edition(blz.country, "2024-2026", dt.date(2024, 1, 1))
     periods = [period("2023"), period("2024-H1"), period("2024")]
     with django_assert_num_queries(1):  # the plans with their countries
         by_period = editions_by_period(periods)

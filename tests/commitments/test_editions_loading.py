@@ -3,7 +3,6 @@ commitments, problems by row), the apply (audited, atomic), and the command's do
 sample Belize 2024 edition (tests/commitments/fixtures, not loaded by default)."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -27,13 +26,11 @@ from spreadsheets.edition_sheet import (
     template_rows,
 )
 from tests.builders import member, secretariat
+from tests.editions import SHEET, STARTS, load_belize_2024
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SHEET = FIXTURES / "blz_2024_edition.csv"
-PROBLEMS = FIXTURES / "blz_2024_edition_problems.csv"
-STARTS = dt.date(2024, 1, 1)
+PROBLEMS = SHEET.parent / "blz_2024_edition_problems.csv"
 
 
 @pytest.fixture
@@ -92,14 +89,7 @@ def test_problems_by_row_and_nothing_written(plans):
 
 
 def test_a_predecessor_of_an_older_edition_a_taken_code_and_an_early_start(plans):
-    user = secretariat()
-    apply_edition(
-        country=plans,
-        edition="2024-2026",
-        starts_on=STARTS,
-        rows=read_edition_sheet(SHEET.read_bytes()),
-        user=user,
-    )
+    load_belize_2024(secretariat())
     rows = [
         EditionRow(2, "BLZ27-PRO-01", "PRO", "1", "Text", "", "", "BLZ-PRO-01"),
         EditionRow(3, "BLZ24-PRO-06", "PRO", "1", "Text", "", "", "BLZ24-PRO-06"),
@@ -233,13 +223,7 @@ def test_the_admin_shows_what_a_commitment_replaces(plans, client):
     user = secretariat()
     user.is_staff = True
     user.save()
-    apply_edition(
-        country=plans,
-        edition="2024-2026",
-        starts_on=STARTS,
-        rows=read_edition_sheet(SHEET.read_bytes()),
-        user=user,
-    )
+    load_belize_2024(user)
     client.force_login(user)
     new = Commitment.objects.get(code="BLZ24-PRO-05")
     page = client.get(f"/admin/commitments/commitment/{new.pk}/change/")

@@ -1,36 +1,23 @@
 """The lineage on the commitment pages, both ways, and the edition in force on the country
 page (issue 22), in English and Spanish, with the sample Belize 2024 edition."""
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from commitments.editions import apply_edition
+from commitments.editions import EditionRow
 from commitments.services import load_plans
-from countries.models import Country
-from spreadsheets.edition_sheet import read_edition_sheet
 from tests.builders import secretariat
+from tests.editions import apply_rows, load_belize_2024
 
 pytestmark = pytest.mark.django_db
-
-SHEET = Path(__file__).parent / "fixtures" / "blz_2024_edition.csv"
 
 
 @pytest.fixture
 def editions():
-    import datetime as dt
-
     load_plans()
     user = secretariat()
-    apply_edition(
-        country=Country.objects.get(iso3="BLZ"),
-        edition="2024-2026",
-        starts_on=dt.date(2024, 1, 1),
-        rows=read_edition_sheet(SHEET.read_bytes()),
-        user=user,
-    )
+    load_belize_2024(user)
     return user
 
 
@@ -84,21 +71,9 @@ def test_the_country_page_names_the_edition_in_force(editions):
 
 
 def test_an_edition_written_in_spanish_is_shown_as_the_original():
-    import datetime as dt
-
-    from commitments.editions import EditionRow
-
     load_plans()
-    apply_edition(
-        country=Country.objects.get(iso3="GTM"),
-        edition="2024",
-        starts_on=dt.date(2024, 1, 1),
-        rows=[
-            EditionRow(2, "GTM24-PRO-01", "PRO", "1", "Border access", "Acceso en frontera", "", "")
-        ],
-        original_language="es",
-        user=secretariat(),
-    )
+    row = EditionRow(2, "GTM24-PRO-01", "PRO", "1", "Border access", "Acceso en frontera", "", "")
+    apply_rows("GTM", "2024", [row], original_language="es", user=secretariat())
     english = page(Client(HTTP_ACCEPT_LANGUAGE="en"), "public-commitment", "GTM24-PRO-01")
     assert "Original text (Spanish):" in english and "working translation" in english
     spanish = page(Client(HTTP_ACCEPT_LANGUAGE="es"), "public-commitment", "GTM24-PRO-01")

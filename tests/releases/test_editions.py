@@ -4,15 +4,13 @@ loaded (and, built again, is the same release), and changes.csv says which commi
 or left with the new edition. Honduras gets a 2024-2026 edition from 1 January 2024:
 HND24-JOB-01 continues HND-JOB-01, HND24-PRO-01 is new, HND-PRO-01 closes."""
 
-import datetime as dt
-
 import pytest
 
-from commitments.editions import EditionRow, apply_edition
-from countries.models import Country
+from commitments.editions import EditionRow
 from releases.models import Release
 from releases.services import read_table
 from releases.tables import data_tables
+from tests.editions import apply_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +24,7 @@ def load_honduras_2024():
         EditionRow(2, "HND24-JOB-01", "JOB", "3", "Work permits", replaces="HND-JOB-01"),
         EditionRow(3, "HND24-PRO-01", "PRO", "1", "Protection desks in every department"),
     ]
-    apply_edition(
-        country=Country.objects.get(iso3="HND"), edition="2024-2026",
-        starts_on=dt.date(2024, 1, 1), rows=rows, user=None, from_server=True,
-    )  # fmt: skip
+    apply_rows("HND", "2024-2026", rows)
 
 
 def codes(rows, key="code"):

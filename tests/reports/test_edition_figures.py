@@ -5,8 +5,6 @@ the lineage, the counts per period before and after the edition starts, the carr
 the figures of the periods before the edition unchanged; a second version of the sheet, with
 problem rows, writes nothing (and changes no figure)."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
@@ -16,13 +14,12 @@ from periods.models import ReportingPeriod
 from reports import dashboard, movement, progress
 from reports.cache import invalidate
 from tests.builders import period, report
+from tests.editions import SHEET
 from tests.plans import loaded_plans
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent.parent / "commitments" / "fixtures"
-SHEET = FIXTURES / "blz_2024_edition.csv"
-PROBLEMS = FIXTURES / "blz_2024_edition_problems.csv"
+PROBLEMS = SHEET.parent / "blz_2024_edition_problems.csv"
 PERIODS = ["2022", "2023", "2024-H1", "2024"]
 # Belize's 2021 statuses: (code, period, status)
 STATUSES = [

@@ -9,22 +9,20 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from commitments.models import Commitment, NationalPlan
+from commitments.models import Commitment
 from spreadsheets import importer
 from statuses.models import StatusUpdate
 from tests.builders import CountryBuilder, period, report, secretariat
+from tests.editions import edition_commitment, new_edition
 
 pytestmark = pytest.mark.django_db
 
 
 def _edition(builder: CountryBuilder, name: str, starts_on: dt.date) -> Commitment:
-    plan = NationalPlan.objects.create(
-        country=builder.country, edition=name, title_en=f"Plan {name}", starts_on=starts_on
-    )
     old = Commitment.objects.filter(plan=builder.plan).first()
-    return Commitment.objects.create(
-        code=f"{builder.country.iso3}{name[2:4]}-PRO-01", plan=plan, country=builder.country,
-        focus_area=old.focus_area, pillar=old.pillar, text=f"Edition {name}", order=1,
+    return edition_commitment(
+        new_edition(builder.country, name, starts_on), f"{builder.country.iso3}{name[2:4]}-PRO-01",
+        focus_area=old.focus_area, pillar=old.pillar, text=f"Edition {name}",
     )  # fmt: skip
 
 

@@ -9,13 +9,14 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from commitments.models import Commitment, CommitmentLink, FocusArea, NationalPlan, Pillar
+from commitments.models import Commitment
 from mirps.vocabulary import ReviewState
 from periods.models import ReportingPeriod
 from statuses.as_of import as_of_each_period_sql, carry_chain_sql, status_as_of_sql
 from statuses.models import StatusUpdate
 from statuses.selectors import Carried, carried_as_of, status_as_of, with_carried
 from tests.builders import CountryBuilder, period, report
+from tests.editions import edition_commitment, new_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +25,11 @@ CODES = ["2022", "2023", "2024-H1", "2024", "2024-H2", "2025-H1", "2025", "2025-
 
 def edition(builder, name, starts, rows):
     """A later edition of ``builder``'s country: ``rows`` = [(code, [predecessors])]."""
-    plan = NationalPlan.objects.create(
-        country=builder.country, edition=name, starts_on=starts, title_en=f"Plan {name}"
-    )
-    made = {}
-    for order, (code, predecessors) in enumerate(rows, start=1):
-        made[code] = Commitment.objects.create(
-            code=code,
-            plan=plan,
-            country=builder.country,
-            focus_area=FocusArea.objects.get(code="PRO"),
-            pillar=Pillar.objects.get(number=1),
-            text=f"Commitment {code}",
-            order=order,
-        )
-        for p in predecessors:
-            CommitmentLink.objects.create(predecessor=p, successor=made[code])
-    return made
+    plan = new_edition(builder.country, name, starts)
+    return {
+        code: edition_commitment(plan, code, predecessors, order=order)
+        for order, (code, predecessors) in enumerate(rows, start=1)
+    }
 
 
 @pytest.fixture
