@@ -64,7 +64,7 @@ from spreadsheets.formats import (
     whole_number,
 )
 from spreadsheets.messages import entry, grouped_problem, render
-from spreadsheets.models import SpreadsheetUpload
+from spreadsheets.models import Encoded, SpreadsheetUpload
 from spreadsheets.reading import MAX_BYTES, Formula, Rejected, Row, Sheet, read
 from statuses.models import StatusUpdate
 from statuses.services import (
@@ -1064,14 +1064,27 @@ def _clean_name(name: str) -> str:
 def storable(value):
     """``value`` (a preview) as the database can keep it: no NUL character in any text (
     PostgreSQL refuses one) and no NaN or infinity (JSON has none). Checked on the encoded
-    preview, so an ordinary one is not walked."""
+    preview, so an ordinary one is not walked (and is returned as it is)."""
+    return _encoded(value)[0]
+
+
+def kept_preview(value: dict) -> Encoded:
+    """``storable(value)`` with the JSON text it was checked on, so that saving it does not
+    encode it again (``Encoded``: the preview field writes that text)."""
+    value, text = _encoded(value)
+    return Encoded(value, text)
+
+
+def _encoded(value) -> tuple:
+    """``value`` made storable and its JSON text."""
     try:
         encoded = json.dumps(value, allow_nan=False, default=str)
     except ValueError:
         encoded = None
     if encoded is not None and "\\u0000" not in encoded:
-        return value
-    return _cleaned(value)
+        return value, encoded
+    value = _cleaned(value)
+    return value, json.dumps(value, allow_nan=False, default=str)
 
 
 def _cleaned(value):
@@ -1089,7 +1102,9 @@ def _cleaned(value):
 def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
     upload.columns = columns or {}
     try:
-        upload.preview = storable(preview(data, user=user, period=upload.period, columns=columns))
+        upload.preview = kept_preview(
+            preview(data, user=user, period=upload.period, columns=columns)
+        )
     except Rejected as exc:
         _rejected(upload, exc.code, **exc.params)
     except DatabaseError:
