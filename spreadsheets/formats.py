@@ -514,6 +514,8 @@ def parse_status(value) -> int | None:
     """
     if value is None:
         return None
+    if type(value) is int and 0 <= value <= 5:  # the common cell, as the rules below read it
+        return value
     if isinstance(value, bool):
         raise StatusUnreadable("status_unknown")
     if isinstance(value, dt.date | dt.datetime | dt.time):

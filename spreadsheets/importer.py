@@ -416,19 +416,27 @@ def _cells(plan: SheetPlan, row: Row) -> dict:
 
 def _header_repeated(plan: SheetPlan, cells: dict) -> bool:
     """Whether the row repeats the header (two cells or more read as their column's name)."""
-    same = 0
+    same, left = 0, len(plan.normal_headers)
     for key, normal in plan.normal_headers:
+        left -= 1
         value = cells.get(key)
         if value is not None and _reads_as(value, normal):
             same += 1
-    return same >= 2
+            if same >= 2:
+                return True
+        elif same + left < 2:  # too few cells left to make two
+            return False
+    return False
 
 
 def _reads_as(value, normal: str) -> bool:
     """``normalise(value) == normal``; an ASCII text shorter than ``normal`` is ruled out at
     once (``normalise`` only shortens ASCII), the rest normalised without a call."""
-    if type(value) is str and value.isascii():
+    kind = type(value)
+    if kind is str and value.isascii():
         return len(value) >= len(normal) and " ".join(value.split()).lower() == normal
+    if kind is int:  # ``normalise`` writes a whole number as its digits, 0 as ""
+        return (str(value) if value else "") == normal
     return normalise(value) == normal
 
 
@@ -601,6 +609,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     sheets = [fold_header(sheet) for sheet in read(data)]  # a two-row header: one
     meta = _meta(sheets)
     plans = plan_sheets(sheets, columns)
+    by_name = {plan.sheet.name: plan for plan in plans}
     result = _outline(plans, meta, period)
     blocked = bool(result["file_problems"])
     lines = _status_lines(plans, user, period, blocked)
@@ -611,7 +620,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
         counts[{"problem": "problem_rows"}.get(line.outcome, line.outcome)] += 1
         _account(result, line, listed)
         if line.outcome == "changed" and isinstance(line, Line):
-            result["changes"].append(_change(line, plans))
+            result["changes"].append(_change(line, by_name[line.sheet]))
         elif line.outcome == "changed":
             change = indicator_rows.change_dict(line, values.language)
             change["column"] = values.plans[line.sheet].letter("new_value")
@@ -939,9 +948,9 @@ def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> Non
         line.problem(plan.letter("status"), code or "rule", text=str(problem), **params)
 
 
-def _change(line: Line, plans: list[SheetPlan]) -> dict:
+def _change(line: Line, plan: SheetPlan) -> dict:
+    """The preview's entry of a row that changes a status (``plan``: its sheet's)."""
     commitment = line.commitment
-    plan = next(p for p in plans if p.sheet.name == line.sheet)
     return {
         "sheet": line.sheet,
         "row": line.row,
