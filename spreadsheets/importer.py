@@ -41,6 +41,7 @@ from countries.models import Country
 from countries.permissions import countries_worked_for, is_secretariat
 from indicators.models import Indicator
 from indicators.services import ValueChange, ValuesRefused, submit_indicator_values
+from mirps.collecting import cycles_collected_after
 from mirps.sql import ids_in
 from mirps.vocabulary import Route
 from periods.models import ReportingPeriod
@@ -1111,9 +1112,10 @@ def _cleaned(value):
 def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
     upload.columns = columns or {}
     try:
-        upload.preview = kept_preview(
-            preview(data, user=user, period=upload.period, columns=columns)
-        )
+        with cycles_collected_after():  # a preview's many objects, not walked on the way
+            upload.preview = kept_preview(
+                preview(data, user=user, period=upload.period, columns=columns)
+            )
     except Rejected as exc:
         _rejected(upload, exc.code, **exc.params)
     except DatabaseError:
@@ -1187,7 +1189,7 @@ def apply(
     services/locking.py), so the same upload applied twice at once is applied once and its
     outcome is never overwritten by the second attempt.
     """
-    with transaction.atomic():
+    with cycles_collected_after(), transaction.atomic():
         upload = SpreadsheetUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
         _require_open(upload, user)
         chosen = _chosen_changes(upload, confirmed, skip_problems)
