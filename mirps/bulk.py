@@ -256,10 +256,11 @@ def _copy(connection, opts, fields, rows: list) -> list | None:
     the INSERTs would give them), then every row with its id in one ``COPY … FROM STDIN``
     (the server parses no statement of 16,000 parameters per batch). None, and nothing
     written, when a value has no plain text form here (then the INSERTs write them)."""
-    try:
-        lines = ["\t".join(_copy_text(value) for value in row) for row in rows]
+    try:  # column by column (a column of one type at once, repeated values once)
+        texts = [_copy_column(column) for column in zip(*rows, strict=True)]
     except _NotText:
         return None
+    lines = ["\t".join(values) for values in zip(*texts, strict=True)]
     qn, table = connection.ops.quote_name, opts.db_table
     columns = ", ".join(qn(f.column) for f in [opts.pk, *fields])
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
@@ -275,6 +276,32 @@ def _copy(connection, opts, fields, rows: list) -> list | None:
 
 # COPY's text format: these characters escaped, NULL as \N
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_column(values: tuple) -> list[str]:
+    """``_copy_text`` of each of a column's values: a column of plain ints or texts (with
+    or without empty values) at once, any other column each distinct value once."""
+    kinds = set(map(type, values))
+    if kinds <= {int, type(None)}:
+        return ["\\N" if v is None else str(v) for v in values]
+    if kinds <= {str, type(None)}:
+        return ["\\N" if v is None else v.translate(_COPY_ESCAPES) for v in values]
+    memo: dict = {}
+    texts = []
+    for value in values:
+        key = (type(value), value, getattr(value, "tzinfo", None))
+        try:
+            text = memo.get(key)
+        except TypeError:  # not hashable
+            text = None
+        if text is None:
+            text = _copy_text(value)
+            try:
+                memo[key] = text
+            except TypeError:
+                pass
+        texts.append(text)
+    return texts
 
 
 def _copy_text(value) -> str:

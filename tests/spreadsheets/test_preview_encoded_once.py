@@ -17,15 +17,19 @@ def test_the_checked_text_is_the_stored_one(people, period, monkeypatch):
     real = PreviewEncoder.encode
 
     def spy(self, o):
-        encoded.append(type(o))
-        return real(self, o)
+        text = real(self, o)
+        encoded.append((type(o), text))
+        return text
 
     monkeypatch.setattr(PreviewEncoder, "encode", spy)
     upload = importer.create_upload(data=data, name="m.csv", user=people["gabriel"], period=period)
-    assert type(upload.preview) is Encoded and encoded == [Encoded]
+    assert type(upload.preview) is Encoded
+    # one encoding written: the very text the check made, not a second encoding
+    assert encoded == [(Encoded, upload.preview.text)]
+    assert encoded[0][1] is upload.preview.text
     stored = SpreadsheetUpload.objects.get(pk=upload.pk).preview
-    assert stored == json.loads(json.dumps(upload.preview)) and stored["tally"]["read"] == 2
-    assert upload.preview.text == json.dumps(stored)  # the very text, not a second encoding
+    assert stored == json.loads(upload.preview.text) == json.loads(json.dumps(upload.preview))
+    assert stored["tally"]["read"] == 2
 
 
 def test_a_changed_preview_is_encoded_again(people, period):
