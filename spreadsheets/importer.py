@@ -166,8 +166,9 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     columns); else the row naming most columns (for the person to complete), else the first
     row with two texts."""
     best, fallback = None, None
+    known: dict = {}  # each text's guesses, once per search
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
-        mapped = map_columns(row.values, table)
+        mapped = map_columns(row.values, table, known)
         if found_when(mapped):
             return row, mapped, True
         if mapped and (best is None or len(mapped) > len(best[1])):
