@@ -42,7 +42,8 @@ class IdList(Expression):
 
     ``pk__in=[...]`` with 10,000 ids makes the ORM prepare every id through the field and write
     10,000 placeholders: 0.2 s per query, five times in a 10,000-row upload (issue 21). Here
-    the ids are checked to be whole numbers once and sent as one value.
+    the ids are checked to be whole numbers once and sent as one value (on PostgreSQL the
+    array's text, ``{1,2,3}``).
     """
 
     def __init__(self, ids):
@@ -51,7 +52,9 @@ class IdList(Expression):
 
     def as_sql(self, compiler, connection):
         if connection.vendor == "postgresql":
-            return "(SELECT unnest(%s::bigint[]))", [self.ids]
+            # the array's text form, one literal the server reads at once (a list is sent by
+            # psycopg2 as ARRAY[1, 2, …]: 10,000 expressions to parse, 20 ms a query)
+            return "(SELECT unnest(%s::bigint[]))", ["{" + ",".join(map(str, self.ids)) + "}"]
         if connection.vendor == "sqlite":
             return "(SELECT value FROM json_each(%s))", [json.dumps(self.ids)]
         return "(" + ", ".join(["%s"] * len(self.ids)) + ")", list(self.ids)

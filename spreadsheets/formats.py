@@ -286,16 +286,22 @@ class Mapped:
     score: float
 
 
-def map_columns(headers: list, table=None) -> dict[str, Mapped]:
+def map_columns(headers: list, table=None, known: dict | None = None) -> dict[str, Mapped]:
     """Which column is which in a header row: each column for at most one key and each key
     from at most one column, the strongest matches first (ties: the leftmost column).
-    ``table``: another sheet's names (``INDICATOR_TABLE``); default the status sheet's."""
+    ``table``: another sheet's names (``INDICATOR_TABLE``); default the status sheet's.
+    ``known``: the guesses already made for texts of this table (a search over several rows
+    of one sheet, whose data cells repeat: a period, a source), kept there."""
     priority = (table or (_NAME_TOKENS, PRIORITY))[1]
     offers = []
     for index, value in enumerate(headers):
         if not isinstance(value, str):
             continue
-        for guess in guesses(value, table):
+        if known is None:
+            found = guesses(value, table)
+        elif (found := known.get(value)) is None:
+            found = known[value] = guesses(value, table)
+        for guess in found:
             offers.append((-guess.score, priority.index(guess.key), index, guess))
     offers.sort(key=lambda o: o[:3])
     taken: set[int] = set()
@@ -514,6 +520,8 @@ def parse_status(value) -> int | None:
     """
     if value is None:
         return None
+    if type(value) is int and 0 <= value <= 5:  # the common cell, as the rules below read it
+        return value
     if isinstance(value, bool):
         raise StatusUnreadable("status_unknown")
     if isinstance(value, dt.date | dt.datetime | dt.time):

@@ -41,6 +41,7 @@ from countries.models import Country
 from countries.permissions import countries_worked_for, is_secretariat
 from indicators.models import Indicator
 from indicators.services import ValueChange, ValuesRefused, submit_indicator_values
+from mirps.collecting import cycles_collected_after
 from mirps.sql import ids_in
 from mirps.vocabulary import Route
 from periods.models import ReportingPeriod
@@ -64,7 +65,7 @@ from spreadsheets.formats import (
     whole_number,
 )
 from spreadsheets.messages import entry, grouped_problem, render
-from spreadsheets.models import SpreadsheetUpload
+from spreadsheets.models import Encoded, SpreadsheetUpload
 from spreadsheets.reading import MAX_BYTES, Formula, Rejected, Row, Sheet, read
 from statuses.models import StatusUpdate
 from statuses.selectors import Carried, carried_as_of
@@ -166,8 +167,9 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     columns); else the row naming most columns (for the person to complete), else the first
     row with two texts."""
     best, fallback = None, None
+    known: dict = {}  # each text's guesses, once per search
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
-        mapped = map_columns(row.values, table)
+        mapped = map_columns(row.values, table, known)
         if found_when(mapped):
             return row, mapped, True
         if mapped and (best is None or len(mapped) > len(best[1])):
@@ -422,19 +424,27 @@ def _cells(plan: SheetPlan, row: Row) -> dict:
 
 def _header_repeated(plan: SheetPlan, cells: dict) -> bool:
     """Whether the row repeats the header (two cells or more read as their column's name)."""
-    same = 0
+    same, left = 0, len(plan.normal_headers)
     for key, normal in plan.normal_headers:
+        left -= 1
         value = cells.get(key)
         if value is not None and _reads_as(value, normal):
             same += 1
-    return same >= 2
+            if same >= 2:
+                return True
+        elif same + left < 2:  # too few cells left to make two
+            return False
+    return False
 
 
 def _reads_as(value, normal: str) -> bool:
     """``normalise(value) == normal``; an ASCII text shorter than ``normal`` is ruled out at
     once (``normalise`` only shortens ASCII), the rest normalised without a call."""
-    if type(value) is str and value.isascii():
+    kind = type(value)
+    if kind is str and value.isascii():
         return len(value) >= len(normal) and " ".join(value.split()).lower() == normal
+    if kind is int:  # ``normalise`` writes a whole number as its digits, 0 as ""
+        return (str(value) if value else "") == normal
     return normalise(value) == normal
 
 
@@ -607,6 +617,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
     sheets = [fold_header(sheet) for sheet in read(data)]  # a two-row header: one
     meta = _meta(sheets)
     plans = plan_sheets(sheets, columns)
+    by_name = {plan.sheet.name: plan for plan in plans}
     result = _outline(plans, meta, period)
     blocked = bool(result["file_problems"])
     lines = _status_lines(plans, user, period, blocked)
@@ -617,7 +628,7 @@ def preview(data: bytes, *, user, period: ReportingPeriod, columns: dict | None 
         counts[{"problem": "problem_rows"}.get(line.outcome, line.outcome)] += 1
         _account(result, line, listed)
         if line.outcome == "changed" and isinstance(line, Line):
-            result["changes"].append(_change(line, plans))
+            result["changes"].append(_change(line, by_name[line.sheet]))
         elif line.outcome == "changed":
             change = indicator_rows.change_dict(line, values.language)
             change["column"] = values.plans[line.sheet].letter("new_value")
@@ -963,9 +974,9 @@ def _rule_problem(line: Line, plan: SheetPlan, problem, conflict, period) -> Non
         line.problem(plan.letter("status"), code or "rule", text=str(problem), **params)
 
 
-def _change(line: Line, plans: list[SheetPlan]) -> dict:
+def _change(line: Line, plan: SheetPlan) -> dict:
+    """The preview's entry of a row that changes a status (``plan``: its sheet's)."""
     commitment = line.commitment
-    plan = next(p for p in plans if p.sheet.name == line.sheet)
     return {
         "sheet": line.sheet,
         "row": line.row,
@@ -1089,14 +1100,27 @@ def _clean_name(name: str) -> str:
 def storable(value):
     """``value`` (a preview) as the database can keep it: no NUL character in any text (
     PostgreSQL refuses one) and no NaN or infinity (JSON has none). Checked on the encoded
-    preview, so an ordinary one is not walked."""
+    preview, so an ordinary one is not walked (and is returned as it is)."""
+    return _encoded(value)[0]
+
+
+def kept_preview(value: dict) -> Encoded:
+    """``storable(value)`` with the JSON text it was checked on, so that saving it does not
+    encode it again (``Encoded``: the preview field writes that text)."""
+    value, text = _encoded(value)
+    return Encoded(value, text)
+
+
+def _encoded(value) -> tuple:
+    """``value`` made storable and its JSON text."""
     try:
         encoded = json.dumps(value, allow_nan=False, default=str)
     except ValueError:
         encoded = None
     if encoded is not None and "\\u0000" not in encoded:
-        return value
-    return _cleaned(value)
+        return value, encoded
+    value = _cleaned(value)
+    return value, json.dumps(value, allow_nan=False, default=str)
 
 
 def _cleaned(value):
@@ -1114,7 +1138,10 @@ def _cleaned(value):
 def _set_preview(upload: SpreadsheetUpload, data: bytes, user, columns) -> None:
     upload.columns = columns or {}
     try:
-        upload.preview = storable(preview(data, user=user, period=upload.period, columns=columns))
+        with cycles_collected_after():  # a preview's many objects, not walked on the way
+            upload.preview = kept_preview(
+                preview(data, user=user, period=upload.period, columns=columns)
+            )
     except Rejected as exc:
         _rejected(upload, exc.code, **exc.params)
     except DatabaseError:
@@ -1188,7 +1215,7 @@ def apply(
     services/locking.py), so the same upload applied twice at once is applied once and its
     outcome is never overwritten by the second attempt.
     """
-    with transaction.atomic():
+    with cycles_collected_after(), transaction.atomic():
         upload = SpreadsheetUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
         _require_open(upload, user)
         chosen = _chosen_changes(upload, confirmed, skip_problems)

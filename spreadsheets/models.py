@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,46 @@ from mirps.vocabulary import Route
 from periods.models import ReportingPeriod
 from spreadsheets.messages import render
 from statuses.models import STATUS_ROUTES
+
+
+class Encoded(dict):
+    """A preview with its JSON text, encoded once (``importer.storable``, which checks the text
+    anyway): ``PreviewEncoder`` writes that text instead of encoding the preview again. Any
+    change of its own keys drops the text (it is encoded again); a preview is not changed once
+    made, and its lists are never changed in place."""
+
+    text: str | None
+
+    def __init__(self, value: dict, text: str):
+        super().__init__(value)
+        self.text = text
+
+    def _changed(method):  # noqa: N805 (a decorator of the class body)
+        def changed(self, *args, **kwargs):
+            self.text = None
+            return method(self, *args, **kwargs)
+
+        return changed
+
+    __setitem__ = _changed(dict.__setitem__)
+    __delitem__ = _changed(dict.__delitem__)
+    __ior__ = _changed(dict.__ior__)
+    clear = _changed(dict.clear)
+    pop = _changed(dict.pop)
+    popitem = _changed(dict.popitem)
+    setdefault = _changed(dict.setdefault)
+    update = _changed(dict.update)
+    del _changed
+
+
+class PreviewEncoder(json.JSONEncoder):
+    """The preview field's encoder: an ``Encoded`` preview is written as its text; anything
+    else as Django's JSON field writes it."""
+
+    def encode(self, o):
+        if type(o) is Encoded and o.text is not None:
+            return o.text
+        return super().encode(o)
 
 
 class SpreadsheetUpload(models.Model):
@@ -58,7 +100,7 @@ class SpreadsheetUpload(models.Model):
         _("route"), max_length=12, choices=STATUS_ROUTES, default=Route.SPREADSHEET
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
-    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True, encoder=PreviewEncoder)
     columns = models.JSONField(
         _("columns chosen"),
         default=dict,

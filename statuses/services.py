@@ -17,10 +17,11 @@ from commitments.locking import lock_commitments
 from commitments.models import Commitment
 from commitments.selectors import OutOfForce, out_of_force
 from countries.permissions import countries_worked_for, is_secretariat, require_record
-from mirps.bulk import insert_many
+from mirps.bulk import Inserted, Same, insert_columns
 from mirps.i18n import active_language, long_date
 from mirps.links import clean_link
 from mirps.signals import announce_figures_changed
+from mirps.sql import ids_in
 from mirps.vocabulary import ReviewState, Route
 from periods.locking import share_period
 from periods.models import ReportingPeriod
@@ -358,7 +359,7 @@ def _problems(
 
 def record_many(
     changes: list[StatusChange], *, period: ReportingPeriod, user, source: str = Route.WEB
-) -> list[StatusUpdate]:
+) -> Inserted | list:
     """Record several statuses in one period, all or none (history is never rewritten).
 
     Every route (web form, country matrix, spreadsheet, API) comes here, so the rules of
@@ -367,6 +368,8 @@ def record_many(
     submitted; an earlier pending submission for the same commitment and period is superseded
     (an audit event). Each new row is itself the record of its change: who, when, the status
     before and after, and the route. A constant number of queries, whatever the number of rows.
+    Returns the new rows, in the order of ``changes``: written column by column
+    (``insert_columns``), made model instances only when read.
     """
     if not changes:
         return []
@@ -387,17 +390,15 @@ def record_many(
         ids = [change.commitment.pk for change in changes]
         superseded = list(
             StatusUpdate.objects.filter(
-                commitment_id__in=ids, period=period, review_state=ReviewState.SUBMITTED
+                commitment_id__in=ids_in(ids), period=period, review_state=ReviewState.SUBMITTED
             )
         )
         # The new row is itself the record of the change (who, when, old → new, route); the
         # audit events record what happens to rows afterwards (superseded, reviewed).
-        updates = insert_many(
-            _new_rows(
-                changes, checked, period=period, author=author, approved=approved, source=source
-            ),
-            batch_size=1000,
+        columns = _new_rows(
+            changes, checked, period=period, author=author, approved=approved, source=source
         )
+        updates = insert_columns(StatusUpdate, columns, count=len(changes), batch_size=1000)
         if superseded:
             _supersede(superseded, author=author, source=source)
         if approved:
@@ -413,35 +414,49 @@ def _new_rows(
     author,
     approved: bool,
     source: str,
-) -> list[StatusUpdate]:
-    """The unsaved rows ``record_many`` writes, one per change, chained to the newest row."""
+) -> dict[str, list | Same]:
+    """The rows ``record_many`` writes, one per change, chained to the newest row: column by
+    column (``insert_columns``), the values every row shares given once. An evidence file sent
+    (not a name already stored) is saved first, through its field, as the insert would."""
     now = timezone.now()
-    late = period.is_late(now)
-    state = ReviewState.APPROVED if approved else ReviewState.SUBMITTED
-    reviewer = author.pk if approved and author else None
-    reviewed_at = now if approved else None
-    return [
-        StatusUpdate(
-            commitment_id=change.commitment.pk,
-            period_id=period.pk,
-            status=change.status,
-            narrative=change.narrative.strip(),
-            evidence_url=clean_link(change.evidence_url),
-            evidence_file=change.evidence_file or "",
-            created_by_id=author.pk if author else None,
-            source=source,
-            previous_id=checked.rows.latest[change.commitment.pk].pk
-            if change.commitment.pk in checked.rows.latest
-            else None,
-            status_before=checked.rows.before.get(change.commitment.pk),
-            review_state=state,
-            reviewed_by_id=reviewer,
-            reviewed_at=reviewed_at,
-            # Reporting cycle (issue 12): after the deadline, accepted but marked late.
-            late=late,
-        )
-        for change in changes
-    ]
+    latest, before = checked.rows.latest, checked.rows.before
+    pks = [change.commitment.pk for change in changes]
+    columns = {
+        "commitment_id": pks,
+        "period_id": Same(period.pk),
+        "status": [change.status for change in changes],
+        "narrative": [change.narrative.strip() for change in changes],
+        "evidence_url": [clean_link(change.evidence_url) for change in changes],
+        "evidence_file": Same(""),
+        "created_by_id": Same(author.pk if author else None),
+        "source": Same(source),
+        "previous_id": [latest[pk].pk if pk in latest else None for pk in pks],
+        "status_before": [before.get(pk) for pk in pks],
+        "review_state": Same(ReviewState.APPROVED if approved else ReviewState.SUBMITTED),
+        "reviewed_by_id": Same(author.pk if approved and author else None),
+        "reviewed_at": Same(now if approved else None),
+        # Reporting cycle (issue 12): after the deadline, accepted but marked late.
+        "late": Same(period.is_late(now)),
+    }
+    if any(change.evidence_file for change in changes):
+        columns["evidence_file"] = _evidence_files(changes, columns)
+    return columns
+
+
+def _evidence_files(changes: list[StatusChange], columns: dict) -> list[str]:
+    """Each row's evidence file by name: a name as given; a file sent, saved through the
+    field (its storage and ``upload_to``) on the row it belongs to."""
+    field = StatusUpdate._meta.get_field("evidence_file")
+    names = []
+    for i, change in enumerate(changes):
+        file = change.evidence_file or ""
+        if isinstance(file, str):
+            names.append(file)
+            continue
+        values = {k: v.value if isinstance(v, Same) else v[i] for k, v in columns.items()}
+        row = StatusUpdate(**{**values, "evidence_file": file})
+        names.append(field.pre_save(row, add=True).name)
+    return names
 
 
 def _supersede(superseded: list[StatusUpdate], *, author, source: str) -> None:

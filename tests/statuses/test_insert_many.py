@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mirps.bulk import COPY_FROM, insert_many
+from mirps.bulk import COPY_FROM, Same, insert_columns, insert_many
 from mirps.vocabulary import ReviewState, Route
 from statuses.models import StatusUpdate
 from tests.builders import CountryBuilder, period, secretariat
@@ -131,3 +132,71 @@ def test_many_rows_write_what_bulk_create_writes():
         commitment=commitments[0], period=p, status=1, source=Route.WEB
     )
     assert later.pk > max(ids)
+
+
+def _columns(rows: list[StatusUpdate]) -> dict:
+    """``rows``' values column by column (the shared ones as ``Same``), as record_many gives
+    them to ``insert_columns``."""
+    columns = {}
+    for name in COMPARED:
+        if name == "evidence_file":
+            continue
+        values = [getattr(r, name) for r in rows]
+        columns[name] = Same(values[0]) if len(set(values)) == 1 else values
+    # files by name, as insert_columns takes them
+    columns["evidence_file"] = [r.evidence_file.name or "" for r in rows]
+    columns["previous_id"] = [None] * len(rows)
+    return columns
+
+
+@pytest.mark.parametrize("n", [70, COPY_FROM + 3])
+def test_insert_columns_writes_what_insert_many_writes(n):
+    """Column by column, without an instance per row: the same values, queries and ascending
+    ids as ``insert_many`` of the same rows; the instances made only when read, each with its
+    values, id and recording time."""
+    builder = CountryBuilder("GTM")
+    commitments = [builder.commitment() for _ in range(7)]
+    p, user = period("2025"), secretariat()
+    when = timezone.now() - dt.timedelta(days=1)
+    ours = _rows([commitments[i % 7] for i in range(n)], p, user, when)
+    theirs = _rows([commitments[i % 7] for i in range(n)], p, user, when)
+    odd = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", "", "“quotes” 'x' ação"]
+    for i, (o, t) in enumerate(zip(ours, theirs, strict=True)):
+        o.narrative = t.narrative = odd[i % len(odd)] + str(i)
+    ours[1].evidence_file = theirs[1].evidence_file = "evidence/2025/report.pdf"
+    columns = _columns(ours)
+    assert isinstance(columns["period_id"], Same) and isinstance(columns["source"], Same)
+    with CaptureQueriesContext(connection) as many:
+        insert_many(theirs, batch_size=1000)
+    before = timezone.now()
+    with CaptureQueriesContext(connection) as mine:
+        written = insert_columns(StatusUpdate, columns, count=n, batch_size=1000)
+    assert len(mine) == len(many)
+    ids = written.ids
+    assert len(written) == n and ids == sorted(ids) and min(ids) > max(t.pk for t in theirs)
+    assert "_made" not in written.__dict__  # no instance made before one is read
+    stored = StatusUpdate.objects.in_bulk(ids + [t.pk for t in theirs])
+    for pk, t in zip(ids, theirs, strict=True):
+        assert [getattr(stored[pk], a) for a in COMPARED] == [
+            getattr(stored[t.pk], a) for a in COMPARED
+        ]
+    assert len({stored[pk].created_at for pk in ids}) == 1
+    assert stored[ids[0]].created_at >= before
+    assert stored[ids[0]].review_comment == ""  # a field not given: its default
+    made = list(written)
+    assert [o.pk for o in made] == ids and written[0] is made[0]
+    for o in made[:50]:
+        assert not o._state.adding and o._state.db == "default"
+        assert [getattr(o, a) for a in COMPARED] == [getattr(stored[o.pk], a) for a in COMPARED]
+        assert o.created_at == stored[o.pk].created_at
+
+
+def test_insert_columns_refuses_what_it_does_not_write():
+    p = period("2025")
+    with pytest.raises(ValueError, match="not columns"):
+        insert_columns(StatusUpdate, {"nonsense": [1]}, count=1)
+    with pytest.raises(ValueError, match="2 values for 1 rows"):
+        insert_columns(StatusUpdate, {"period_id": Same(p.pk), "status": [1, 2]}, count=1)
+    with pytest.raises(TypeError, match="by name"):
+        insert_columns(StatusUpdate, {"evidence_file": [ContentFile(b"x", name="a.txt")]}, count=1)
+    assert not StatusUpdate.objects.exists()
