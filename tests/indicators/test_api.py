@@ -126,8 +126,17 @@ def test_openapi_documents_every_response(context_data):
     paths = schema["paths"]
     codes = lambda path, method: set(paths[path][method]["responses"])  # noqa: E731
     # Every operation also documents what the project's schema class adds everywhere
-    # (mirps/api_schema.py): 400 for invalid characters, 403, 429 for the throttle.
-    assert codes("/api/v1/indicator-values/", "post") == {"201", "400", "401", "403", "409", "429"}
+    # (mirps/api_schema.py): 400 for invalid characters, 403, 429 for the throttle, and for an
+    # operation that takes a body, 415 for a body of no type it reads.
+    assert codes("/api/v1/indicator-values/", "post") == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "415",
+        "429",
+    }
     assert codes("/api/v1/indicator-values/{id}/approve/", "post") == {
         "200",
         "400",
@@ -135,6 +144,7 @@ def test_openapi_documents_every_response(context_data):
         "403",
         "404",
         "409",
+        "415",
         "429",
     }
     assert codes("/api/v1/indicator-values/{id}/return/", "post") >= {"200", "400", "409"}
