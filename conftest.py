@@ -3,10 +3,16 @@
 import pytest
 from django.core.cache import cache
 
-# The longest tests (a browser walk, the API's fuzzing: 2-45 s each, where most tests take
-# 0.05-0.5 s) run first, so that no worker is left with one of them at the end while the other
-# idles; with --dist worksteal (pyproject.toml) the short ones even out the rest.
-LONGEST_FIRST = ("tests/browser/", "tests/project/test_openapi_schema_fuzz.py")
+# The longest tests (a browser walk, the API's fuzzing, a migration run backwards and forwards:
+# 2-45 s each, where most tests take 0.05-0.5 s) run first, so that no worker is left with one
+# of them at the end while the other idles; with --dist worksteal (pyproject.toml) the short
+# ones even out the rest.
+LONGEST_FIRST = (
+    "tests/browser/",
+    "tests/project/test_openapi_schema_fuzz.py",
+    "tests/commitments/test_migration_hand_edits.py",
+    "tests/audit/test_indicator_trail_migration.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
