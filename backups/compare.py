@@ -193,31 +193,36 @@ def _field_diffs(old: dict, new: dict, label: str) -> list[str]:
     return diffs
 
 
-# A date and time, or a time, with microseconds, as version 2 archives write them
-MICROSECONDS = re.compile(r"^(.*\d\d:\d\d:\d\d\.\d{3})\d{3}((?:Z|[+-]\d\d:\d\d)?)$")
+# A date and time, or a time, with or without a fraction of a second, as archives write them
+TIME = re.compile(
+    r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)?$"
+)
 
 
 def _to_milliseconds(value):
-    """A field's value as an archive of format version 1 wrote it: Django's JSON encoder cut
-    times to the millisecond (the database held the microseconds; the old archive did not)."""
-    if isinstance(value, str):
-        return MICROSECONDS.sub(r"\1\2", value)
+    """A field's value at the precision of an archive of format version 1, always written with
+    three decimals: Django's JSON encoder cut times to the millisecond, so 01:23:58.000500 was
+    written ``01:23:58.000``, imported as 01:23:58 and exported again as ``01:23:58``; both
+    sides read ``01:23:58.000`` here."""
+    if isinstance(value, str) and (match := TIME.match(value)):
+        whole, fraction, zone = match.groups()
+        return f"{whole}.{(fraction or '').ljust(3, '0')[:3]}{zone or ''}"
     return value
 
 
-def _at_precision_of(old: Archive, rows: list[dict]) -> list[dict]:
-    if old.manifest.get("version") != 1:
-        return rows
-    return [
+def _in_milliseconds(archive: Archive) -> Archive:
+    rows = [
         {**row, "fields": {k: _to_milliseconds(v) for k, v in row["fields"].items()}}
-        for row in rows
+        for row in archive.rows
     ]
+    return Archive(rows=rows, files=archive.files, manifest=archive.manifest)
 
 
 def compare(old: Archive, new: Archive) -> Comparison:
     """Every row and file of ``old`` looked for in ``new`` (see the module's docstring); times
     compared to the millisecond when ``old`` is of format version 1, which kept no more."""
-    new = Archive(rows=_at_precision_of(old, new.rows), files=new.files, manifest=new.manifest)
+    if old.manifest.get("version") == 1:
+        old, new = _in_milliseconds(old), _in_milliseconds(new)
     new_rows: dict[tuple, dict] = {}
     new_counts: dict[str, int] = defaultdict(int)
     for row in new.rows:
