@@ -140,6 +140,7 @@ MAX_HEADER = 200  # characters: a longer cell is not taken for a header of the i
 SIMILAR = 0.8  # similarity (0-1) from which an unrecognised header is taken for a name
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _PERIOD = re.compile(r"\b(\d{4}(?:-H[12])?)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def normalise(text) -> str:
@@ -234,6 +235,8 @@ def guesses(value, table=None) -> list[Guess]:
     name_tokens, priority = table or (_NAME_TOKENS, PRIORITY)
     if table is not None and len(str(value or "")) > MAX_HEADER:
         return []  # a narrative, not a header: never compared (a 1 MB cell would take minutes)
+    if table is None and is_totals_label(value):
+        return []  # "Promedio de avance", "Total": a summary's column, not a commitment's
     tokens = header_tokens(value)
     if not tokens:
         return []
@@ -286,9 +289,15 @@ class Mapped:
     score: float
 
 
+def _year(header: str) -> int:
+    """The latest year a header names ("Estado 2025", "Nuevo estado (2025)"), 0 for none."""
+    return max((int(y) for y in _YEAR.findall(header)), default=0)
+
+
 def map_columns(headers: list, table=None, known: dict | None = None) -> dict[str, Mapped]:
     """Which column is which in a header row: each column for at most one key and each key
-    from at most one column, the strongest matches first (ties: the leftmost column).
+    from at most one column, the strongest matches first (ties: the column naming the latest
+    year, "Estado 2025" before "Estado 2024"; then the leftmost column).
     ``table``: another sheet's names (``INDICATOR_TABLE``); default the status sheet's.
     ``known``: the guesses already made for texts of this table (a search over several rows
     of one sheet, whose data cells repeat: a period, a source), kept there."""
@@ -301,12 +310,13 @@ def map_columns(headers: list, table=None, known: dict | None = None) -> dict[st
             found = guesses(value, table)
         elif (found := known.get(value)) is None:
             found = known[value] = guesses(value, table)
+        year = _year(value) if found else 0
         for guess in found:
-            offers.append((-guess.score, priority.index(guess.key), index, guess))
-    offers.sort(key=lambda o: o[:3])
+            offers.append((-guess.score, priority.index(guess.key), -year, index, guess))
+    offers.sort(key=lambda o: o[:4])
     taken: set[int] = set()
     mapped: dict[str, Mapped] = {}
-    for _score, _priority, index, guess in offers:
+    for _score, _priority, _year_first, index, guess in offers:
         if guess.key in mapped or index in taken:
             continue
         taken.add(index)
@@ -444,18 +454,39 @@ def is_indicator_header(mapped: dict[str, Mapped]) -> bool:
 # Statuses
 
 LABELS = {
-    0: ("not started", "no iniciado", "sin iniciar", "no ha iniciado"),
+    0: ("not started", "no iniciado", "no iniciada", "sin iniciar", "no ha iniciado"),
     1: ("started and being implemented", "iniciado y en implementacion", "started", "iniciado"),
     2: ("being implemented (40%)", "en implementacion (40%)"),
     3: ("being implemented (60%)", "en implementacion (60%)"),
     4: ("being implemented (80%)", "en implementacion (80%)"),
-    5: ("completed", "completado", "complete", "cumplido", "finalizado", "done", "concluido"),
-}
+    5: (
+        "completed", "completado", "complete", "cumplido", "finalizado", "done", "concluido",
+        "completo", "completada", "cumplida", "finalizada", "concluida", "terminado",
+        "terminada", "finished",
+    ),
+}  # fmt: skip
 # What people write in a status cell to say "nothing to report": the same as an empty cell.
 NOTHING = {
     "sin reporte", "not reported", "no reportado", "n/a", "na", "n/d", "nd", "-", "--",
     "—", "–", "no aplica", "not applicable", "sin informacion", "no information",
 }  # fmt: skip
+
+
+# The first words of a row that totals or averages the commitments above it ("Total",
+# "Total de compromisos", "Promedio general", "Average"): such a row is not a commitment.
+TOTALS = {
+    "total", "totales", "subtotal", "subtotales", "totals", "promedio", "promedios",
+    "average", "mean", "suma", "sum",
+}  # fmt: skip
+TOTALS_WORDS = 5  # a longer cell is a sentence (a commitment's text), not a label
+
+
+def is_totals_label(value) -> bool:
+    """Whether a cell labels a row of totals: "TOTAL", "Total de compromisos", "Promedio"."""
+    if not isinstance(value, str):
+        return False
+    words = re.sub(r"[^a-z0-9]+", " ", normalise(value)).split()
+    return 0 < len(words) <= TOTALS_WORDS and words[0] in TOTALS
 
 
 def status_choice_label(value: int, language: str) -> str:
@@ -509,17 +540,39 @@ def _consistent(level: int, rest: str) -> int:
     return level
 
 
-def parse_status(value) -> int | None:
-    """A status from a cell: 3, 3.0, "3", "3 - 60%", "4 (80%)", "60%", 0.6 (a cell formatted
-    as percent), "completado", or the template's label in English or Spanish ("3 - Being
-    implemented (60%)"). None for an empty cell (or "not reported").
+def _as_number(value) -> float | None:
+    """The number a cell holds: a number, or a text written as one ("0,6", "3"); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = normalise(value)
+        if _NUMBER.match(text):
+            return float(text.replace(",", "."))
+    return None
+
+
+def holds_fractions(values) -> bool:
+    """Whether a status column writes percentages as fractions (0.6 or "0,6" among its cells,
+    for 60%): there a 1 may be level 1 or 100%, which ``parse_status`` leaves to the person."""
+    return any(0 < number < 1 for number in map(_as_number, values) if number is not None)
+
+
+def parse_status(value, fractions: bool = False) -> int | None:
+    """A status from a cell: 3, 3.0, "3", "3 - 60%", "4 (80%)", "60%", 0.6 or "0,6" (a
+    percentage as a fraction), "completado", or the template's label in English or Spanish
+    ("3 - Being implemented (60%)"). None for an empty cell (or "not reported").
 
     Raises StatusUnreadable with a code for anything else: dates, out-of-range numbers, and a
     value that contradicts itself ("4 (20%)", "2 - completado", "1/2": ``status_contradicts``),
-    which is for the person to settle, never guessed.
+    which is for the person to settle, never guessed; so is a 1 in a column of fractions
+    (``fractions``, ``holds_fractions``): level 1, or 100%? (``status_one_or_all``).
     """
     if value is None:
         return None
+    if fractions and _as_number(value) == 1:
+        raise StatusUnreadable("status_one_or_all")
     if type(value) is int and 0 <= value <= 5:  # the common cell, as the rules below read it
         return value
     if isinstance(value, bool):
@@ -536,11 +589,8 @@ def parse_status(value) -> int | None:
     text = normalise(value)
     if not text or text in NOTHING:
         return None
-    if _NUMBER.match(text):
-        number = float(text.replace(",", "."))
-        if number.is_integer() and 0 <= number <= 5:
-            return int(number)
-        raise StatusUnreadable("status_out_of_range")
+    if _NUMBER.match(text):  # a number written as text ("3", "3,0", "0,6" in a CSV): as one
+        return parse_status(float(text.replace(",", ".")))
     match = _PERCENT.match(text)
     if match:
         percent = int(match.group(1))

@@ -57,8 +57,10 @@ from spreadsheets.formats import (
     StatusUnreadable,
     fold_header,
     header_period,
+    holds_fractions,
     is_header,
     is_indicator_header,
+    is_totals_label,
     map_columns,
     normalise,
     parse_status,
@@ -154,6 +156,18 @@ class SheetPlan:
         """Each recognised column's key and its header as ``normalise`` writes it (computed
         once per sheet, for the rows that repeat the header)."""
         return [(key, normalise(m.header)) for key, m in self.columns.items()]
+
+    @functools.cached_property
+    def fractions(self) -> bool:
+        """Whether the status column writes percentages as fractions (``holds_fractions``)."""
+        if "status" not in self.columns:
+            return False
+        index = self.columns["status"].index
+        return holds_fractions(
+            row.values[index]
+            for row in self.sheet.rows
+            if row.number > (self.header_row or 0) and index < len(row.values)
+        )
 
     @functools.cached_property
     def used_columns(self) -> list[tuple[str, int]]:
@@ -463,10 +477,13 @@ def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line:
         return _ignored(line, "row_beyond_columns")
     if _header_repeated(plan, cells):
         return _ignored(line, "header_repeated")
-    _cell_problems(line, plan, cells, merged)
+    if _totals_row(row, cells, matcher):
+        return _ignored(line, "totals_row")
+    _formula_problems(line, plan, cells)
     wants = _asks_for(line, plan, cells)
     if not _find_commitment(line, plan, cells, matcher, wants):
-        return _ignored(line, "nothing_to_record")
+        return _ignored(line, "nothing_to_record")  # merged or not: a heading or a note
+    _merged_problem(line, plan, merged)
     # another country's row is a problem only if it would change something (a list export of
     # every country, uploaded back as it is, changes nothing): see ``_judge``
     line.foreign = line.commitment is not None and not matcher.works_for(line.commitment.country_id)
@@ -476,12 +493,29 @@ def _read_line(plan: SheetPlan, row: Row, merged, matcher: _Matcher) -> Line:
     return line
 
 
-def _cell_problems(line: Line, plan: SheetPlan, cells: dict, merged) -> None:
-    """Formulas in the columns read, and merged cells across them (``merged``: the sheet's
-    merged ranges as ``((min_col, min_row, max_col, max_row), ref)``)."""
+def _totals_row(row: Row, cells: dict, matcher: _Matcher) -> bool:
+    """Whether the row totals or averages the rows above ("Total", "Promedio" as its first
+    cell with data, ``formats.is_totals_label``) and names no commitment by its code."""
+    first = next((v for v in row.values if v is not None and str(v).strip()), None)
+    if not is_totals_label(first):
+        return False
+    code = cells.get("code")
+    if code is None or isinstance(code, Formula):
+        return True
+    return _as_code(code, matcher) not in matcher.by_code
+
+
+def _formula_problems(line: Line, plan: SheetPlan, cells: dict) -> None:
+    """Formulas in the columns read."""
     for key, _number in plan.used_columns:
         if isinstance(cells.get(key), Formula):
             line.problem(plan.letter(key), "formula", value=_shorten(cells[key], 40))
+
+
+def _merged_problem(line: Line, plan: SheetPlan, merged) -> None:
+    """Merged cells across the columns read, in a row that names a commitment or asks for
+    something (``merged``: the sheet's merged ranges as ``((min_col, min_row, max_col,
+    max_row), ref)``); a heading or a note merged across the sheet is ignored as such."""
     if not merged:
         return
     used = [number for _key, number in plan.used_columns]
@@ -501,7 +535,7 @@ def _asks_for(line: Line, plan: SheetPlan, cells: dict) -> bool:
         line.status = -1  # something is there (reported above), not a status
     else:
         try:
-            line.status = parse_status(raw_status)
+            line.status = parse_status(raw_status, plan.fractions)
         except StatusUnreadable as exc:
             line.problem(plan.letter("status"), exc.code, value=_shorten(raw_status, 40))
             line.status = -1  # something is there, unreadable

@@ -209,6 +209,10 @@ MESSAGES = {
         "percentage or words of another level. Choose one level from 0 to 5 and write it alone "
         "or as the matrix writes it (for example “4 - Being implemented (80%%)” or 4)."
     ),
+    "status_one_or_all": _(
+        "“%(value)s” in a column that writes percentages as fractions (0.6 for 60%%): level 1, "
+        "or 100%%? Write 5 or 100%% if it is completed, 1 or 20%% if it is level 1."
+    ),
     "status_unknown": _(
         "“%(value)s” is not a status on the 0-5 scale. Choose a level from 0 to 5 (for "
         "example “3 - Being implemented (60%%)” or 3)."
@@ -353,6 +357,7 @@ MESSAGES = {
     "nothing_to_record": _(
         "No code, no known commitment and nothing to record: taken as a heading or a note."
     ),
+    "totals_row": _("A row of totals or averages of the rows above: not a commitment."),
     "row_beyond_columns": _(
         "Its only data is right of the last column read. Move it into the matrix's columns."
     ),

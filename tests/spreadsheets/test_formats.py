@@ -10,6 +10,8 @@ from spreadsheets.formats import (
     guesses,
     header_key,
     header_period,
+    holds_fractions,
+    is_totals_label,
     map_columns,
     parse_status,
     whole_number,
@@ -57,6 +59,13 @@ from spreadsheets.importer import normal_code
         ("3.", 3),
         ("Completado (100%)", 5),
         ("100 %", 5),
+        # a number written as text reads as the number would (a CSV of Excel in Spanish)
+        ("0,6", 3),
+        ("0.2", 1),
+        ("Terminado", 5),
+        ("Completo", 5),
+        ("Finalizada", 5),
+        ("No iniciada", 0),
     ],
 )
 def test_status_written_many_ways(raw, expected):
@@ -84,6 +93,7 @@ def test_every_label_the_template_writes_is_read(language):
         "40% - 60%",
         "3 - 60% - 80%",
         "1 - Iniciado (40%)",
+        "3 - terminado",
     ],
 )
 def test_a_status_that_contradicts_itself_is_for_the_person_to_settle(raw):
@@ -100,6 +110,7 @@ def test_a_status_that_contradicts_itself_is_for_the_person_to_settle(raw):
         (7.5, "status_out_of_range"),
         ("9", "status_out_of_range"),
         ("2,5", "status_out_of_range"),
+        ("0,5", "status_out_of_range"),  # 50%: no level
         ("45 %", "status_percent"),
         ("En implementación", "status_unknown"),  # 1 to 4: which?
         ("55%", "status_percent"),
@@ -237,3 +248,49 @@ def test_whole_numbers_in_version_cells(written, number):
 def test_what_is_not_a_whole_number_the_database_can_hold(written):
     with pytest.raises((ValueError, OverflowError)):
         whole_number(written)
+
+
+def test_a_one_in_a_column_of_fractions_is_for_the_person_to_settle():
+    assert holds_fractions([0.6, 1, "x", None]) and holds_fractions(["0,6", "1"])
+    assert not holds_fractions([3, "1", "60%", 0, 1.0, None, "3 - 60%"])
+    for one in (1, 1.0, "1", "1,0"):
+        assert parse_status(one) == 1
+        with pytest.raises(StatusUnreadable) as refused:
+            parse_status(one, fractions=True)
+        assert refused.value.code == "status_one_or_all"
+    assert parse_status(0.6, fractions=True) == 3
+    assert parse_status(3, fractions=True) == 3
+    assert parse_status("1 - Iniciado", fractions=True) == 1  # a label says which
+
+
+def test_of_two_columns_named_alike_the_latest_year_is_the_status():
+    mapped = map_columns(["Código", "Estado 2024", "Estado 2025", "Observaciones 2025"])
+    assert mapped["status"].index == 2
+    assert map_columns(["Código", "Estado 2025", "Estado 2024"])["status"].index == 1
+    template = map_columns(["Código", "Estado al cierre de 2024", "Nuevo estado (2025)"])
+    assert (template["previous"].index, template["status"].index) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("label", "total"),
+    [
+        ("TOTAL", True),
+        ("Total de compromisos", True),
+        ("Promedio", True),
+        ("Promedio de avance", True),
+        ("Subtotal:", True),
+        ("Average", True),
+        ("PROTECCIÓN (subtotal)", False),  # a heading
+        ("GTM-PRO-01", False),
+        ("Total integration of refugee children in the national school system", False),
+        (3, False),
+        (None, False),
+    ],
+)
+def test_rows_and_columns_of_totals(label, total):
+    assert is_totals_label(label) is total
+
+
+def test_a_summary_column_is_not_a_status():
+    assert guesses("Promedio de avance") == []
+    assert "status" not in map_columns(["Pilar", "Compromisos", "Promedio de avance"])
