@@ -3,9 +3,10 @@
 (``test_corpus.py``) and the tally in ``docs/spreadsheet-corpus.md`` (``corpus_report.py``).
 
 Each case names the person who uploads (``gabriel``: Guatemala's team; ``sofia``: the
-secretariat), the period, and the state of the database (``setup``) the file was made
-against; status rows that a file refers to (its version cells) are created with fixed ids so
-that the committed files stay valid on every database.
+secretariat; ``HND``, ``SLV``…: a member of that country's team), the period, and the state
+of the database (``setup``) the file was made against; status rows that a file refers to
+(its version cells) are created with fixed ids so that the committed files stay valid on
+every database.
 """
 
 from __future__ import annotations
@@ -33,11 +34,16 @@ def load_expected() -> dict[str, dict]:
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
 
 
+TEAMS = ("BLZ", "CRI", "HND", "MEX", "PAN", "SLV")  # the other countries' teams, by ISO3
+
+
 def make_users() -> dict:
-    """gabriel: Guatemala's national team (GTM only); sofia: secretariat (every country)."""
+    """gabriel: Guatemala's national team (GTM only); sofia: secretariat (every country); and
+    one member of each other country's team, named by its ISO3 ("HND": Honduras's only)."""
     from tests.builders import member, secretariat
 
-    return {"gabriel": member("gabriel", "GTM"), "sofia": secretariat("sofia")}
+    teams = {iso3: member(f"team-{iso3.lower()}", iso3) for iso3 in TEAMS}
+    return {"gabriel": member("gabriel", "GTM"), "sofia": secretariat("sofia"), **teams}
 
 
 def set_up(name: str, users: dict) -> None:
