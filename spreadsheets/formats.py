@@ -695,9 +695,10 @@ def fold_header(sheet):
     below, and cells ("Código", "Compromiso") merged down over both rows. The two rows become
     one header at the lower row's number: each column named by its sub-header, or by the cell
     above where there is none. Only when merged cells tie the two rows and together they name
-    a status beside a code or text; merged cells in data rows are still reported by the
-    importer. The sheet is returned as it is otherwise (a copy with the rows replaced if
-    folded)."""
+    a status beside a code or text, and only above a row that is a header on its own (below
+    it, two data rows tied by a merged code cell are data, never taken for a header); merged
+    cells in data rows are still reported by the importer. The sheet is returned as it is
+    otherwise (a copy with the rows replaced if folded)."""
     import copy
 
     merges = [b for b in (_merge_bounds(ref) for ref in sheet.merged) if b]
@@ -705,32 +706,38 @@ def fold_header(sheet):
         return sheet
     rows = sheet.rows[:HEADER_ROWS_SEARCHED]
     for index in range(len(rows) - 1):
-        top, below = rows[index], rows[index + 1]
-        if below.number != top.number + 1 or sum(v is not None for v in top.values) < 2:
-            continue  # a title alone on its row, merged across, is a title
-        tied = False
-        for min_col, min_row, max_col, max_row in merges:
-            if min_row == top.number and max_row == below.number:
-                tied = True  # a cell merged down over both rows
-            elif min_row == max_row == top.number and max_col > min_col:
-                tied = tied or any(  # a group cell over sub-headers
-                    c - 1 < len(below.values) and below.values[c - 1] is not None
-                    for c in range(min_col, max_col + 1)
-                )
-        if not tied:
-            continue
-        width = max(len(top.values), len(below.values))
-        values = [
-            (below.values[i] if i < len(below.values) else None)
-            if i < len(below.values) and below.values[i] is not None
-            else (top.values[i] if i < len(top.values) else None)
-            for i in range(width)
-        ]
-        if not is_header(map_columns(values)):
-            continue
-        folded = copy.copy(sheet)
-        header = copy.copy(below)
-        header.values = values
-        folded.rows = [*sheet.rows[:index], header, *sheet.rows[index + 2 :]]
-        return folded
+        values = _tied_values(rows[index], rows[index + 1], merges)
+        if values is not None and is_header(map_columns(values)):
+            folded = copy.copy(sheet)
+            header = copy.copy(rows[index + 1])
+            header.values = values
+            folded.rows = [*sheet.rows[:index], header, *sheet.rows[index + 2 :]]
+            return folded
+        if is_header(map_columns(rows[index].values)):
+            return sheet  # a header on one row: the rows below it are data, merged or not
     return sheet
+
+
+def _tied_values(top, below, merges) -> list | None:
+    """The two rows as one (each column's lower cell, else the upper one) when merged cells
+    tie them (a cell merged down over both, or a group cell over cells below); else None."""
+    if below.number != top.number + 1 or sum(v is not None for v in top.values) < 2:
+        return None  # a title alone on its row, merged across, is a title
+    tied = False
+    for min_col, min_row, max_col, max_row in merges:
+        if min_row == top.number and max_row == below.number:
+            tied = True  # a cell merged down over both rows
+        elif min_row == max_row == top.number and max_col > min_col:
+            tied = tied or any(  # a group cell over sub-headers
+                c - 1 < len(below.values) and below.values[c - 1] is not None
+                for c in range(min_col, max_col + 1)
+            )
+    if not tied:
+        return None
+    width = max(len(top.values), len(below.values))
+    return [
+        (below.values[i] if i < len(below.values) else None)
+        if i < len(below.values) and below.values[i] is not None
+        else (top.values[i] if i < len(top.values) else None)
+        for i in range(width)
+    ]
