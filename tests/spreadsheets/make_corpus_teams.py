@@ -1,5 +1,6 @@
 """Issue 21's held-out check, files as national teams make them, rebuilt with
-``.venv/bin/python tests/spreadsheets/make_corpus_teams.py`` (needs LibreOffice, ``soffice``).
+``.venv/bin/python tests/spreadsheets/make_corpus_teams.py [FILE]`` (needs LibreOffice,
+``soffice``; with a file's name, only that file).
 
 Each is uploaded by its country's team (``corpus.make_users``: ``HND``, ``SLV``, ``PAN``…;
 Guatemala's is ``gabriel``). The sources are written with openpyxl, by hand as flat ODS XML
@@ -27,6 +28,9 @@ Guatemala's is ``gabriel``). The sources are written with openpyxl, by hand as f
 * ``team-cri-bad-rows.xls``: good rows among bad ones (out of range, unknown code, ambiguous
   words, a contradiction, a document name as link, two rows for one commitment, another
   country's, a date as status, a narrative without status).
+* ``team-cri-actions-merged-code.xls``: one commitment over two rows of actions, its code,
+  text and status cells merged down over both: two data rows, never taken for a header
+  (before, the pair was folded into a "header" and the commitment's row vanished).
 * ``team-mex-codes-formula-hidden.xls``: codes written "  mex-pro-01 ", "MEX PRO 2",
   "mex_pro_03", "MEX - PRO - 08" (and one ending in a non-breaking space), statuses many
   ways, a formula as status, a hidden row that changes a status.
@@ -41,6 +45,7 @@ Their outcomes are in ``files/expected.json``, written by hand."""
 import datetime as dt
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -281,6 +286,19 @@ def cri_bad_rows() -> openpyxl.Workbook:
     return book
 
 
+def cri_actions_merged_code() -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matriz"
+    sheet.append(["Código", "Compromiso", "Acciones", "Estado", "Observaciones"])
+    sheet.append(["CRI-SOC-01", "Texto", "Acción 1", 3, "Avance"])
+    sheet.append([None, None, "Acción 2", None, "Avance 2"])
+    for cells in ("A2:A3", "B2:B3", "D2:D3"):  # one commitment over its two actions' rows
+        sheet.merge_cells(cells)
+    sheet.append(["CRI-SOC-02", "Texto", "Acción única", 4, "Avance"])
+    return book
+
+
 def mex_codes() -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -370,6 +388,7 @@ BOOKS = [
     (pan_own_workbook, [(ODS, "team-pan-own-workbook.ods"), (XLS, "team-pan-own-workbook.xls")]),
     (pan_signatures, [(ODS, "team-pan-signatures.ods")]),
     (cri_bad_rows, [(XLS, "team-cri-bad-rows.xls")]),
+    (cri_actions_merged_code, [(XLS, "team-cri-actions-merged-code.xls")]),
     (mex_codes, [(XLS, "team-mex-codes-formula-hidden.xls")]),
     (mex_summary_first, [(XLS, "team-mex-summary-first.xls")]),
     (blz_english, [(ODS, "team-blz-english.ods")]),
@@ -377,25 +396,33 @@ BOOKS = [
 ]
 
 
-def main() -> None:
+def main(only: str | None = None) -> None:
+    """Every file, or (``only``) the one so named."""
+    if only is None:
+        write_csv()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        profile = f"-env:UserInstallation=file://{tmp}/profile"
+        if only is None:
+            source = tmp / "team-slv-lo-es.fods"
+            source.write_text(slv_lo_fods(), encoding="utf-8")
+            convert(source, SEMICOLON_UTF8, "team-slv-lo-es.csv", tmp, profile)
+        for build, targets in BOOKS:
+            source = tmp / f"{build.__name__}.xlsx"
+            build().save(source)
+            for target, name in targets:
+                if only in (None, name):
+                    convert(source, target, name, tmp, profile)
+
+
+def write_csv() -> None:
     (FILES / "team-slv-excel-es.csv").write_bytes(
         ("\r\n".join(SLV_EXCEL_ES) + "\r\n").encode("cp1252")
     )
     (FILES / "team-slv-fractions.csv").write_bytes(
         ("\r\n".join(SLV_FRACTIONS) + "\r\n").encode("utf-8")
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        profile = f"-env:UserInstallation=file://{tmp}/profile"
-        source = tmp / "team-slv-lo-es.fods"
-        source.write_text(slv_lo_fods(), encoding="utf-8")
-        convert(source, SEMICOLON_UTF8, "team-slv-lo-es.csv", tmp, profile)
-        for build, targets in BOOKS:
-            source = tmp / f"{build.__name__}.xlsx"
-            build().save(source)
-            for target, name in targets:
-                convert(source, target, name, tmp, profile)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)
