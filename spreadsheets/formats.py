@@ -695,8 +695,8 @@ def fold_header(sheet):
     below, and cells ("Código", "Compromiso") merged down over both rows. The two rows become
     one header at the lower row's number: each column named by its sub-header, or by the cell
     above where there is none. Only when merged cells tie the two rows and together they name
-    a status beside a code or text, and only above a row that is a header on its own (below
-    it, two data rows tied by a merged code cell are data, never taken for a header); merged
+    a status beside a code or text, and only above a row that is a header with a code on its
+    own (below it, two data rows tied by a merged code cell are data, never a header); merged
     cells in data rows are still reported by the importer. The sheet is returned as it is
     otherwise (a copy with the rows replaced if folded)."""
     import copy
@@ -713,7 +713,8 @@ def fold_header(sheet):
             header.values = values
             folded.rows = [*sheet.rows[:index], header, *sheet.rows[index + 2 :]]
             return folded
-        if is_header(map_columns(rows[index].values)):
+        alone = map_columns(rows[index].values)
+        if is_header(alone) and "code" in alone:
             return sheet  # a header on one row: the rows below it are data, merged or not
     return sheet
 

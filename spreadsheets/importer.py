@@ -51,6 +51,7 @@ from spreadsheets.formats import (
     INDICATOR_TABLE,
     INDICATOR_USED,
     INSTRUCTIONS_SHEET,
+    MAX_HEADER,
     META_SHEET,
     USED,
     Mapped,
@@ -179,21 +180,38 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     """The header row of a sheet: the first of its first rows that names a status column
     beside a code or text column (with ``table`` and ``found_when``: the indicators sheet's
     columns); else the row naming most columns (for the person to complete), else the first
-    row with two texts."""
-    best, fallback = None, None
+    row with two texts. A status beside a text with no code ("Nivel", "Descripción": a
+    scale's legend above the matrix) gives way to a row below it that names as many columns,
+    a code among them by its very name ("Código")."""
+    best, fallback, first = None, None, None
     known: dict = {}  # each text's guesses, once per search
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+        if first is not None and _has_long_text(row):
+            continue  # below a header, a row with a long text is data (never compared)
         mapped = map_columns(row.values, table, known)
         if found_when(mapped):
-            return row, mapped, True
-        if mapped and (best is None or len(mapped) > len(best[1])):
-            best = (row, mapped)
-        if fallback is None and sum(isinstance(v, str) for v in row.values) >= 2:
-            fallback = (row, mapped)
-    found = best or fallback
+            if first is None and (table is not None or "code" in mapped):
+                return row, mapped, True
+            if first is not None and _names_code(mapped) and len(mapped) >= len(first[1]):
+                return row, mapped, True
+            first = first or (row, mapped)
+        elif first is None:
+            if mapped and (best is None or len(mapped) > len(best[1])):
+                best = (row, mapped)
+            if fallback is None and sum(isinstance(v, str) for v in row.values) >= 2:
+                fallback = (row, mapped)
+    found = first or best or fallback
     if found is None:
         return None, {}, False
-    return found[0], found[1], False
+    return found[0], found[1], found is first
+
+
+def _has_long_text(row: Row) -> bool:
+    return any(isinstance(v, str) and len(v) > MAX_HEADER for v in row.values)
+
+
+def _names_code(mapped: dict[str, Mapped]) -> bool:
+    return "code" in mapped and mapped["code"].how == "name"
 
 
 def _corrected(row: Row, mapped: dict[str, Mapped], choice: dict, used=USED) -> dict[str, Mapped]:
