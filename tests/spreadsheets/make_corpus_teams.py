@@ -39,6 +39,8 @@ Guatemala's is ``gabriel``). The sources are written with openpyxl, by hand as f
 * ``team-blz-english.ods``: English headers and labels, a percentage cell, a TOTAL row.
 * ``team-gtm-status-2024-2025.ods``: "Estado 2024" (hidden) and "Estado 2025" side by side:
   2025's is the status.
+* ``team-gtm-scale-legend-above.ods``: the 0-5 scale as a small table ("Nivel",
+  "Descripción") above the matrix: the matrix's header, which names a code, is the header.
 
 Their outcomes are in ``files/expected.json``, written by hand."""
 
@@ -358,6 +360,25 @@ def blz_english() -> openpyxl.Workbook:
     return book
 
 
+def gtm_scale_legend_above() -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(["Informe MIRPS Guatemala 2025"])
+    sheet.append([])
+    sheet.append(["Nivel", "Descripción"])  # the scale, rows 3-9
+    for level, words in enumerate(
+        ["No iniciado", "Iniciado", "En implementación (40%)", "En implementación (60%)",
+         "En implementación (80%)", "Completado"]
+    ):  # fmt: skip
+        sheet.append([level, words])
+    sheet.append([])
+    sheet.append(["Código", "Compromiso", "Estado", "Observaciones"])  # row 11
+    sheet.append(["GTM-HEA-01", "x", 3, "Avance"])
+    sheet.append(["GTM-EDU-01", "x", 4, "Avance"])
+    return book
+
+
 def gtm_two_years() -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -393,6 +414,7 @@ BOOKS = [
     (mex_summary_first, [(XLS, "team-mex-summary-first.xls")]),
     (blz_english, [(ODS, "team-blz-english.ods")]),
     (gtm_two_years, [(ODS, "team-gtm-status-2024-2025.ods")]),
+    (gtm_scale_legend_above, [(ODS, "team-gtm-scale-legend-above.ods")]),
 ]
 
 
