@@ -219,7 +219,9 @@ MESSAGES = {
     ),
     "evidence_not_url": _(
         "The evidence link “%(value)s” is not a web address. Write it starting with https:// "
-        "or http://, or leave the cell empty."
+        "or http://, or leave the cell empty. If this column names documents rather than "
+        "links, choose “— not in the file —” for the evidence link under “Which column is "
+        "which”, and write the documents' names in the narrative."
     ),
     "evidence_too_long": _(
         "The evidence link has %(length)d characters; the limit is %(max)d. Link to a shorter "

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from commitments.models import Commitment
 from countries.models import Country
@@ -169,3 +170,36 @@ def test_the_apply_button_counts_each_number_in_its_own_plural(people, gtm_templ
     assert "las 1 " not in spanish
     english = " ".join(_page(people, upload, "en").split())
     assert "Apply the 2 valid rows and skip the 1 listed" in english
+
+
+def test_document_names_in_the_evidence_column_say_how_to_go_on(people, period):
+    """A team's own sheet whose "Medio de verificación" names documents ("Informe anual"):
+    every such row is a problem, as on every other route, and the message says how to go on;
+    choosing no evidence column for the sheet lets the statuses through."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(["Código", "Estado", "Narrativa", "Medio de verificación"])
+    sheet.append(["GTM-PRO-01", 3, "Avance", "Informe anual 2024"])
+    sheet.append(["GTM-PRO-02", 2, "Avance", "Acta de la mesa técnica"])
+    upload = importer.create_upload(
+        data=save(book), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    problems = upload.preview["problems"]
+    assert [(p["row"], p["code"]) for p in problems] == [
+        (2, "evidence_not_url"),
+        (3, "evidence_not_url"),
+    ]
+    with translation.override("es"):
+        message = importer.render(problems[0]["code"], problems[0]["params"])
+    assert "«Informe anual 2024» no es una dirección web" in message
+    assert "«— no está en el archivo —»" in message and "«Qué columna es cuál»" in message
+
+    upload = importer.correct_columns(
+        upload, user=people["gabriel"], columns={"Seguimiento": {"evidence_url": None}}
+    )
+    assert upload.preview["problems"] == []
+    assert [(c["code"], c["new"]) for c in upload.preview["changes"]] == [
+        ("GTM-PRO-01", 3),
+        ("GTM-PRO-02", 2),
+    ]
