@@ -454,7 +454,10 @@ def is_indicator_header(mapped: dict[str, Mapped]) -> bool:
 # Statuses
 
 LABELS = {
-    0: ("not started", "no iniciado", "no iniciada", "sin iniciar", "no ha iniciado"),
+    0: (
+        "not started", "no iniciado", "no iniciada", "sin iniciar", "no ha iniciado",
+        "sin avance", "sin avances", "no progress",
+    ),
     1: ("started and being implemented", "iniciado y en implementacion", "started", "iniciado"),
     2: ("being implemented (40%)", "en implementacion (40%)"),
     3: ("being implemented (60%)", "en implementacion (60%)"),
@@ -508,6 +511,10 @@ class StatusUnreadable(ValueError):
 _PERCENT = re.compile(r"^(\d{1,3})(?:[.,]0+)?\s*%$")
 _PERCENT_ANY = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+# "Nivel 3", "Level: 4 (80%)": the word before a level says nothing more
+_LEVEL_WORD = re.compile(r"^(?:nivel|level|estado|status)\s*[:.\-]?\s*(?=\d)")
+# "3 de 5", "3 of 5", "3/5": the level out of the scale's top, the level again
+_OUT_OF_FIVE = re.compile(r"^\s*(?:de|of|/)\s*5\b")
 # A level written first, then words or a percentage ("3 - 60%", "4 (80%)", "2. En
 # implementación"): the digit must not be the start of a longer number ("100%", "2,5").
 _LEADING = re.compile(r"^([0-5])(?:[.,]0+)?(?=$|[^\d%.,]|[.,](?!\d))")
@@ -525,12 +532,15 @@ def _words(text: str) -> str:
 
 def _consistent(level: int, rest: str) -> int:
     """``level`` when what follows it agrees (a percentage of that level, the words of that
-    level, or words we do not know); ``StatusUnreadable("status_contradicts")`` when it names
-    another level or holds another number ("4 (20%)", "2 - completado", "1/2")."""
+    level, the level again in brackets, "de 5" / "of 5", or words we do not know);
+    ``StatusUnreadable("status_contradicts")`` when it names another level or holds another
+    number ("4 (20%)", "2 - completado", "1/2")."""
     percents = _PERCENT_ANY.findall(rest)
-    rest = _PERCENT_ANY.sub(" ", rest)
-    if re.search(r"\d", rest):
+    rest = _OUT_OF_FIVE.sub(" ", _PERCENT_ANY.sub(" ", rest))
+    numbers = re.findall(r"\d+(?:[.,/]\d+)*", rest)
+    if any(number != str(level) for number in numbers):
         raise StatusUnreadable("status_contradicts")
+    rest = re.sub(r"\d+", " ", rest)
     for percent in percents:
         if float(percent.replace(",", ".")) != level * 20:
             raise StatusUnreadable("status_contradicts")
@@ -586,7 +596,7 @@ def parse_status(value, fractions: bool = False) -> int | None:
         if 0 < number < 1 and abs(number * 5 - round(number * 5)) < 1e-9:
             return round(number * 5)  # 0.6: a percentage stored as a fraction
         raise StatusUnreadable("status_out_of_range")
-    text = normalise(value)
+    text = _LEVEL_WORD.sub("", normalise(value))
     if not text or text in NOTHING:
         return None
     if _NUMBER.match(text):  # a number written as text ("3", "3,0", "0,6" in a CSV): as one
@@ -611,33 +621,6 @@ def parse_status(value, fractions: bool = False) -> int | None:
     named = WORD_LEVELS.get(_words(text))
     if named is not None and len(named) == 1:
         return next(iter(named))
-    raise StatusUnreadable("status_unknown")
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise StatusUnreadable("status_date")
-    if isinstance(value, int | float):
-        number = float(value)
-        if number.is_integer() and 0 <= number <= 5:
-            return int(number)
-        if 0 < number < 1 and abs(number * 5 - round(number * 5)) < 1e-9:
-            return round(number * 5)  # 0.6: a percentage stored as a fraction
-        raise StatusUnreadable("status_out_of_range")
-    text = normalise(value)
-    if not text or text in NOTHING:
-        return None
-    match = _PERCENT.match(text)
-    if match:
-        percent = int(match.group(1))
-        if percent % 20 == 0 and percent <= 100:
-            return percent // 20
-        raise StatusUnreadable("status_percent")
-    match = _LEADING.match(text)
-    if match:
-        return int(match.group(1))
-    for level, labels in LABELS.items():
-        if text in labels:
-            return level
-    if re.match(r"^-?\d+([.,]\d+)?$", text):
-        raise StatusUnreadable("status_out_of_range")
     raise StatusUnreadable("status_unknown")
 
 

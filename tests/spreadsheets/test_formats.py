@@ -66,6 +66,18 @@ from spreadsheets.importer import normal_code
         ("Completo", 5),
         ("Finalizada", 5),
         ("No iniciada", 0),
+        # the word "Nivel" before a level, the level out of five, the level again after a
+        # percentage: what a team writes in its own matrix
+        ("Nivel 3", 3),
+        ("nivel: 2", 2),
+        ("Nivel 4 (80%)", 4),
+        ("Level 4 - 80%", 4),
+        ("3 de 5", 3),
+        ("2 of 5", 2),
+        ("4/5", 4),
+        ("60% (3)", 3),
+        ("3 (3)", 3),
+        ("Sin avance", 0),
     ],
 )
 def test_status_written_many_ways(raw, expected):
@@ -94,6 +106,10 @@ def test_every_label_the_template_writes_is_read(language):
         "3 - 60% - 80%",
         "1 - Iniciado (40%)",
         "3 - terminado",
+        "80% (3)",  # the percentage of one level, then another
+        "3 - 2",
+        "Nivel 4 (20%)",
+        "3 - 3/4",
     ],
 )
 def test_a_status_that_contradicts_itself_is_for_the_person_to_settle(raw):
@@ -109,6 +125,7 @@ def test_a_status_that_contradicts_itself_is_for_the_person_to_settle(raw):
         (-1, "status_out_of_range"),
         (7.5, "status_out_of_range"),
         ("9", "status_out_of_range"),
+        ("Nivel 6", "status_out_of_range"),
         ("2,5", "status_out_of_range"),
         ("0,5", "status_out_of_range"),  # 50%: no level
         ("45 %", "status_percent"),
