@@ -291,7 +291,12 @@ class Mapped:
 
 def _year(header: str) -> int:
     """The latest year a header names ("Estado 2025", "Nuevo estado (2025)"), 0 for none."""
-    return max((int(y) for y in _YEAR.findall(header)), default=0)
+    return max(header_years(header), default=0)
+
+
+def header_years(header) -> list[int]:
+    """Every year a header names, bracketed or not ("Estado 2024", "Avance 2021-2025")."""
+    return [int(y) for y in _YEAR.findall(str(header or ""))]
 
 
 def map_columns(headers: list, table=None, known: dict | None = None) -> dict[str, Mapped]:

@@ -58,6 +58,7 @@ from spreadsheets.formats import (
     StatusUnreadable,
     fold_header,
     header_period,
+    header_years,
     holds_fractions,
     is_header,
     is_indicator_header,
@@ -831,13 +832,23 @@ def _period_problems(result: dict, meta: dict, data_plans, indicator_plans, peri
     made_for = meta.get("period") or next((code for _plan, code in named if code), None)
     if made_for and made_for != period.code:
         result["file_problems"].append(entry("wrong_period", file=made_for, period=period.code))
+    years = range(period.start_date.year, period.end_date.year + 1)
     for plan, code in named:
+        key = "status" if plan.kind == "statuses" else "new_value"
+        header = plan.columns[key].header
         if code and code != period.code and code != made_for:
-            key = "status" if plan.kind == "statuses" else "new_value"
             result["file_problems"].append(
                 entry("sheet_wrong_period", sheet=plan.sheet.name, file=code,
-                      period=period.code, header=_shorten(plan.columns[key].header, 60))
+                      period=period.code, header=_shorten(header, 60))
             )  # fmt: skip
+        elif not code and plan.kind == "statuses" and (named_years := header_years(header)):
+            # "Estado 2024" (no brackets) sent to 2025: last year's file, never written as this
+            # year's; a header naming any year of the period ("Avance 2021-2025") is the period's
+            if not any(year in years for year in named_years):
+                result["file_problems"].append(
+                    entry("sheet_other_year", sheet=plan.sheet.name, year=named_years[-1],
+                          period=period.code, header=_shorten(header, 60))
+                )  # fmt: skip
 
 
 def _cut_lists(result: dict) -> None:

@@ -168,6 +168,11 @@ MESSAGES = {
         "uploading to %(period)s. Delete that sheet, or move it to a file of its own and upload "
         "that to %(file)s."
     ),
+    "sheet_other_year": _(
+        "Sheet “%(sheet)s” is headed “%(header)s”, which names %(year)s, not the period "
+        "%(period)s you are uploading to. If these statuses are for %(period)s, correct the "
+        "header; if they are for %(year)s, upload the file to a period of %(year)s."
+    ),
     "period_locked": _(
         "The period %(period)s is locked: it accepts no changes. Ask the secretariat to unlock "
         "it, or upload to an open period."

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -203,3 +204,46 @@ def test_document_names_in_the_evidence_column_say_how_to_go_on(people, period):
         ("GTM-PRO-01", 3),
         ("GTM-PRO-02", 2),
     ]
+
+
+def _own_sheet(header):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(["Código", header, "Narrativa"])
+    sheet.append(["GTM-PRO-01", 3, "Avance"])
+    return save(book)
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        ("Estado 2024", "2025"),  # last year's sheet sent to this year: refused, nothing written
+        ("Estado 2025", "2025"),
+        ("Avance 2021-2025", "2025"),  # a span that holds the period
+        ("Estado 2024", "2024-H2"),  # a half of the year named
+        ("Estado", "2025"),
+    ],
+)
+def test_a_status_header_naming_another_year_is_a_file_problem(people, header, code):
+    period = ReportingPeriod.objects.get_or_create(
+        code=code,
+        defaults={"kind": "midyear", "start_date": "2024-07-01", "end_date": "2024-12-31"},
+    )[0]
+    period.refresh_from_db()
+    upload = importer.create_upload(
+        data=_own_sheet(header), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    problems = upload.preview["file_problems"]
+    if header == "Estado 2024" and code == "2025":
+        assert [p["code"] for p in problems] == ["sheet_other_year"]
+        with translation.override("es"):
+            message = importer.render(problems[0]["code"], problems[0]["params"])
+        assert message.startswith("La hoja «Seguimiento» tiene el encabezado «Estado 2024»")
+        assert "no el periodo 2025" in message
+        with pytest.raises(ValidationError, match="Nothing was written"):
+            importer.apply(upload, user=people["gabriel"])
+        assert not StatusUpdate.objects.filter(commitment__code="GTM-PRO-01").exists()
+    else:
+        assert problems == []
+        assert [(c["code"], c["new"]) for c in upload.preview["changes"]] == [("GTM-PRO-01", 3)]
