@@ -574,7 +574,20 @@ def holds_fractions(values) -> bool:
     return any(0 < number < 1 for number in map(_as_number, values) if number is not None)
 
 
-def parse_status(value, fractions: bool = False) -> int | None:
+# A status header that names a percentage ("% de avance", "Porcentaje de avance", "Avance (%)")
+_PERCENT_HEADER = re.compile(r"%|\bporcentaje|\bpercent|\bpct\b")
+
+
+def holds_whole_percents(header, values) -> bool:
+    """Whether a status column writes percentages as whole numbers ("% de avance": 60 for
+    60%): its header names a percentage and a number in it is over 5. There a number from 1
+    to 5 may be a level or a percentage, which ``parse_status`` leaves to the person."""
+    if not _PERCENT_HEADER.search(normalise(header)):
+        return False
+    return any(5 < number <= 100 for number in map(_as_number, values) if number is not None)
+
+
+def parse_status(value, fractions: bool = False, whole_percents: bool = False) -> int | None:
     """A status from a cell: 3, 3.0, "3", "3 - 60%", "4 (80%)", "60%", 0.6 or "0,6" (a
     percentage as a fraction), "completado", or the template's label in English or Spanish
     ("3 - Being implemented (60%)"). None for an empty cell (or "not reported").
@@ -582,12 +595,18 @@ def parse_status(value, fractions: bool = False) -> int | None:
     Raises StatusUnreadable with a code for anything else: dates, out-of-range numbers, and a
     value that contradicts itself ("4 (20%)", "2 - completado", "1/2": ``status_contradicts``),
     which is for the person to settle, never guessed; so is a 1 in a column of fractions
-    (``fractions``, ``holds_fractions``): level 1, or 100%? (``status_one_or_all``).
+    (``fractions``, ``holds_fractions``): level 1, or 100%? (``status_one_or_all``). In a
+    column of whole percentages (``whole_percents``, ``holds_whole_percents``) 60 is 60%, and
+    1 to 5 are for the person to settle (``status_level_or_percent``).
     """
     if value is None:
         return None
     if fractions and _as_number(value) == 1:
         raise StatusUnreadable("status_one_or_all")
+    if whole_percents and (number := _as_number(value)) is not None:
+        if 1 <= number <= 5:
+            raise StatusUnreadable("status_level_or_percent")
+        return parse_status(f"{number:g}%")
     if type(value) is int and 0 <= value <= 5:  # the common cell, as the rules below read it
         return value
     if isinstance(value, bool):

@@ -60,6 +60,7 @@ from spreadsheets.formats import (
     header_period,
     header_years,
     holds_fractions,
+    holds_whole_percents,
     is_header,
     is_indicator_header,
     is_totals_label,
@@ -162,10 +163,20 @@ class SheetPlan:
     @functools.cached_property
     def fractions(self) -> bool:
         """Whether the status column writes percentages as fractions (``holds_fractions``)."""
-        if "status" not in self.columns:
-            return False
+        return "status" in self.columns and holds_fractions(self._statuses())
+
+    @functools.cached_property
+    def whole_percents(self) -> bool:
+        """Whether the status column writes percentages as whole numbers ("% de avance": 60,
+        ``holds_whole_percents``)."""
+        return "status" in self.columns and holds_whole_percents(
+            self.columns["status"].header, self._statuses()
+        )
+
+    def _statuses(self):
+        """The status column's cells below the header."""
         index = self.columns["status"].index
-        return holds_fractions(
+        return (
             row.values[index]
             for row in self.sheet.rows
             if row.number > (self.header_row or 0) and index < len(row.values)
@@ -554,7 +565,7 @@ def _asks_for(line: Line, plan: SheetPlan, cells: dict) -> bool:
         line.status = -1  # something is there (reported above), not a status
     else:
         try:
-            line.status = parse_status(raw_status, plan.fractions)
+            line.status = parse_status(raw_status, plan.fractions, plan.whole_percents)
         except StatusUnreadable as exc:
             line.problem(plan.letter("status"), exc.code, value=_shorten(raw_status, 40))
             line.status = -1  # something is there, unreadable

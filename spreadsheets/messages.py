@@ -218,6 +218,11 @@ MESSAGES = {
         "“%(value)s” in a column that writes percentages as fractions (0.6 for 60%%): level 1, "
         "or 100%%? Write 5 or 100%% if it is completed, 1 or 20%% if it is level 1."
     ),
+    "status_level_or_percent": _(
+        "“%(value)s” in a column of percentages (60 for 60%%): level %(value)s, or "
+        "%(value)s%%? Write the percentage (0, 20, 40, 60, 80 or 100), or the level with its "
+        "words (“3 - En implementación”)."
+    ),
     "status_unknown": _(
         "“%(value)s” is not a status on the 0-5 scale. Choose a level from 0 to 5 (for "
         "example “3 - Being implemented (60%%)” or 3)."

@@ -11,6 +11,7 @@ from spreadsheets.formats import (
     header_key,
     header_period,
     holds_fractions,
+    holds_whole_percents,
     is_totals_label,
     map_columns,
     parse_status,
@@ -311,3 +312,28 @@ def test_rows_and_columns_of_totals(label, total):
 def test_a_summary_column_is_not_a_status():
     assert guesses("Promedio de avance") == []
     assert "status" not in map_columns(["Pilar", "Compromisos", "Promedio de avance"])
+
+
+def test_a_column_of_whole_percentages_reads_60_as_60_percent():
+    """ "% de avance" holding 60, 100, 0: percentages as a person reads them; a number from 1
+    to 5 there is level or percentage, for the person to settle."""
+    assert holds_whole_percents("% de avance", [60, 100, 0, None, "x"])
+    assert holds_whole_percents("Porcentaje de avance", ["80", 20])
+    assert holds_whole_percents("Avance (%)", [40.0])
+    assert not holds_whole_percents("% de avance", [3, 4, 0, "60%"])  # levels, a percent text
+    assert not holds_whole_percents("Estado", [60, 80])  # no percentage named: out of range
+    for written, level in [(60, 3), (100, 5), (0, 0), ("80", 4), (20.0, 1), ("60%", 3)]:
+        assert parse_status(written, whole_percents=True) == level
+    refused_as = [
+        (45, "status_percent"),
+        (150, "status_percent"),
+        (3, "status_level_or_percent"),
+        ("1", "status_level_or_percent"),
+    ]
+    for written, code in refused_as:
+        with pytest.raises(StatusUnreadable) as refused:
+            parse_status(written, whole_percents=True)
+        assert refused.value.code == code
+    assert parse_status("3 - En implementación", whole_percents=True) == 3
+    with pytest.raises(StatusUnreadable, match="status_out_of_range"):
+        parse_status(60)  # not in such a column: never guessed

@@ -247,3 +247,22 @@ def test_a_status_header_naming_another_year_is_a_file_problem(people, header, c
     else:
         assert problems == []
         assert [(c["code"], c["new"]) for c in upload.preview["changes"]] == [("GTM-PRO-01", 3)]
+
+
+def test_a_percentage_column_of_whole_numbers_is_read_as_percentages(people, period):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Código", "% de avance", "Narrativa"])
+    for code, written in [("GTM-PRO-01", 60), ("GTM-PRO-02", 100), ("GTM-PRO-03", 0),
+                          ("GTM-JOB-01", 3)]:  # fmt: skip
+        sheet.append([code, written, "Avance"])
+    upload = importer.create_upload(
+        data=save(book), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    changes = [(c["code"], c["new"]) for c in upload.preview["changes"]]
+    assert changes == [("GTM-PRO-01", 3), ("GTM-PRO-02", 5), ("GTM-PRO-03", 0)]
+    (problem,) = upload.preview["problems"]
+    assert (problem["row"], problem["code"]) == (5, "status_level_or_percent")
+    with translation.override("es"):
+        message = importer.render(problem["code"], problem["params"])
+    assert message.startswith("«3» en una columna de porcentajes (60 para 60%): ¿nivel 3, o 3%?")
