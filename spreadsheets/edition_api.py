@@ -43,7 +43,7 @@ class IsSecretariat(permissions.BasePermission):
 
 class EditionUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="The edition sheet, .xlsx, .ods or .csv, up to 5 MB: columns code, focus "
+        help_text="The edition sheet, .xlsx, .xls, .ods or .csv, up to 5 MB: columns code, focus "
         "area, pillar, text in English, text in Spanish, responsible institution (optional), "
         "replaces (predecessor codes separated by ';')."
     )

@@ -1,7 +1,7 @@
 """The sheet of a new plan edition (issue 22): its columns, reading it (through the reader's
-public ``reading.read``, .xlsx, .ods or .csv) into ``commitments.editions.EditionRow``\\ s, and
-the template pre-filled with a country's current edition, each commitment replacing itself,
-so that a team edits rather than retypes.
+public ``reading.read``, .xlsx, .xls, .ods or .csv) into
+``commitments.editions.EditionRow``\\ s, and the template pre-filled with a country's current
+edition, each commitment replacing itself, so that a team edits rather than retypes.
 
 Columns (in any order, headers in English or Spanish): code, focus area, pillar, text in
 English, text in Spanish, responsible institution (optional), replaces (predecessor codes

@@ -14,8 +14,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
-            "The monitoring matrix, or a sheet of your own with a status column, as .xlsx, .ods "
-            "or .csv, up to 5 MB."
+            "The monitoring matrix, or a sheet of your own with a status column, as .xlsx, .xls, "
+            ".ods or .csv, up to 5 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
         error_messages={"empty": UPLOAD_MESSAGES["empty"]},
@@ -65,10 +65,10 @@ class EditionUploadForm(forms.Form):
         label=_("Edition sheet"),
         help_text=_(
             "Columns: code, focus area, pillar, text in English, text in Spanish, responsible "
-            "institution (optional), replaces (codes separated by ';'). .xlsx, .ods or .csv, "
+            "institution (optional), replaces (codes separated by ';'). .xlsx, .xls, .ods or .csv, "
             "up to 5 MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
         error_messages={"empty": UPLOAD_MESSAGES["empty"]},
     )
 

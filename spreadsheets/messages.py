@@ -79,11 +79,11 @@ MESSAGES = {
         "copying). Open it in Excel or LibreOffice, save it again and upload the new copy."
     ),
     "not_spreadsheet": _(
-        "This file is not a spreadsheet. Upload the matrix as .xlsx, .ods or .csv."
+        "This file is not a spreadsheet. Upload the matrix as .xlsx, .xls, .ods or .csv."
     ),
     "not_spreadsheet_kind": _(
         "This file is not a spreadsheet: it looks like %(kind)s. Upload the matrix as .xlsx, "
-        ".ods or .csv (in Excel or LibreOffice: File › Save as)."
+        ".xls, .ods or .csv (in Excel or LibreOffice: File › Save as)."
     ),
     "xml_token_too_long": _(
         "The file holds a single piece of XML (a comment, an attribute or a tag, in part "

@@ -133,7 +133,7 @@ class UploadPeriodField(serializers.SlugRelatedField):
 class SpreadsheetUploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=(
-            "The monitoring matrix (or a sheet of your own), .xlsx, .ods or .csv, up to 5 MB."
+            "The monitoring matrix (or a sheet of your own), .xlsx, .xls, .ods or .csv, up to 5 MB."
         ),
         # DRF's own Spanish says "está vació": ours, the same on every route
         error_messages={"empty": UPLOAD_MESSAGES["empty"]},

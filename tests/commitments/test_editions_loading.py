@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from audit.models import ChangeEvent
 from commitments.editions import (
@@ -229,3 +230,18 @@ def test_the_admin_shows_what_a_commitment_replaces(plans, client):
     page = client.get(f"/admin/commitments/commitment/{new.pk}/change/")
     assert page.status_code == 200
     assert "BLZ-PRO-05" in page.content.decode() and "BLZ-PRO-06" in page.content.decode()
+
+
+def test_an_edition_sheet_saved_as_excel_97_by_libreoffice(plans):
+    """The same sheet as ``SHEET``, saved by LibreOffice's "MS Excel 97" filter: read like
+    any other workbook, the same rows."""
+    xls = SHEET.with_name("blz_2024_edition.lo.xls")
+    assert read_edition_sheet(xls.read_bytes()) == read_edition_sheet(SHEET.read_bytes())
+    assert preview(plans, path=xls).ok
+
+
+def test_the_edition_page_offers_every_format_the_reader_reads(plans, client):
+    client.force_login(secretariat("ana"))
+    page = client.get(reverse("plan-edition"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'accept=".xlsx,.xls,.ods,.csv"' in page
+    assert ".xlsx, .xls, .ods o .csv, hasta 5 MB." in page

@@ -1,5 +1,5 @@
 """``manage.py load_plan_edition FILE --country ISO3 --edition NAME --starts YYYY-MM-DD
-[--dry-run]``: load a new edition of a country's plan from a sheet (.xlsx, .ods or .csv), all
+[--dry-run]``: load a new edition of a country's plan from a sheet (.xlsx, .xls, .ods or .csv), all
 or nothing, through the one service (``commitments.editions``). Prints the preview; writes
 nothing with ``--dry-run`` or when the sheet has a problem (exit status 1)."""
 
