@@ -10,6 +10,12 @@ test`` runs, without the cache); DATABASE_URL is passed through as it is. Prints
 (wall time, and the summary line of pytest), then per suite the median, the fastest and the
 slowest, and the ratio of the medians. A run that fails is reported as such and still timed.
 The figures go into docs/benchmarks.md.
+
+With ``--same-tests`` the new suite runs only the tests the old one has: each old test is
+found in the new layout by what follows its file in the node id (``test_name[params]``; the
+files were moved and renamed, the functions and their parameters kept), else by its function
+name alone (every new test of that name: e.g. the schema fuzzing, dealt into 4 tests instead
+of 3). Old tests found nowhere are listed. The old suite always runs whole.
 """
 
 from __future__ import annotations
@@ -33,9 +39,40 @@ def git(*args: str, cwd: Path = ROOT) -> str:
     ).stdout.strip()
 
 
-def run_suite(where: Path, workers: int) -> tuple[float, int, str]:
-    """(seconds, return code, pytest's last line) for one run of the suite in ``where``."""
+def collected(where: Path) -> list[str]:
+    """The node ids of the suite in ``where``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=where, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [line.strip() for line in done.stdout.splitlines() if "::" in line]
+
+
+def same_tests(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+    """The new node ids that are the old suite's tests, and the old ids found nowhere."""
+    by_test: dict[str, list[str]] = {}
+    by_function: dict[str, list[str]] = {}
+    for node in new:
+        test = node.split("::", 1)[1]
+        by_test.setdefault(test, []).append(node)
+        by_function.setdefault(test.split("[", 1)[0], []).append(node)
+    chosen, missing = [], []
+    for node in old:
+        test = node.split("::", 1)[1]
+        found = by_test.get(test) or by_function.get(test.split("[", 1)[0])
+        if found:
+            chosen.extend(found)
+        else:
+            missing.append(node)
+    return sorted(set(chosen)), missing
+
+
+def run_suite(where: Path, workers: int, only: list[str] = ()) -> tuple[float, int, str]:
+    """(seconds, return code, pytest's last line) for one run of the suite in ``where`` (only
+    the node ids ``only`` when given)."""
     command = [sys.executable, "-m", "pytest", "-n", str(workers), "-q", "-p", "no:cacheprovider"]
+    command += list(only)
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     start = time.perf_counter()
     done = subprocess.run(command, cwd=where, env=env, capture_output=True, text=True)
@@ -56,6 +93,9 @@ def main() -> int:
     parser.add_argument("--old", help="the commit of the older suite (default: merge base)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each suite (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="pytest -n (default 2)")
+    parser.add_argument(
+        "--same-tests", action="store_true", help="the new suite runs only the old suite's tests"
+    )
     args = parser.parse_args()
 
     old = args.old or git("merge-base", "HEAD", "main")
@@ -69,6 +109,16 @@ def main() -> int:
             if (ROOT / shared).exists():
                 (worktree / shared).symlink_to((ROOT / shared).resolve())
         suites = {f"old {old_short}": worktree, f"new {new_short}{dirty}": ROOT}
+        only: dict[str, list[str]] = {}
+        if args.same_tests:
+            old_ids, new_ids = collected(worktree), collected(ROOT)
+            chosen, missing = same_tests(old_ids, new_ids)
+            only[f"new {new_short}{dirty}"] = chosen
+            print(
+                f"same tests: the old suite's {len(old_ids)} tests are {len(chosen)} of the new "
+                f"suite's {len(new_ids)}; {len(missing)} found nowhere: {', '.join(missing)}",
+                flush=True,
+            )
         times: dict[str, list[float]] = {name: [] for name in suites}
         database = os.environ.get("DATABASE_URL", "SQLite")
         print(
@@ -78,7 +128,7 @@ def main() -> int:
         )
         for run in range(1, args.runs + 1):
             for name, path in suites.items():
-                seconds, code, last = run_suite(path, args.workers)
+                seconds, code, last = run_suite(path, args.workers, only.get(name, ()))
                 times[name].append(seconds)
                 state = "ok" if code == 0 else f"FAILED (exit {code})"
                 print(f"run {run} {name:<40} {seconds:7.1f} s  {state}  {last}", flush=True)
