@@ -1,0 +1,56 @@
+"""On a phone the upload preview's tables become stacked cards, where a value shows what it is
+only through its cell's ``data-label`` (static/css/app.css): a problem read "6 · G" with no
+word for row or column. Every cell of the problems and sheets tables, and the row of a change,
+carries its column's heading in the reader's language."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.spreadsheets.conftest import row_of, save
+
+pytestmark = pytest.mark.django_db
+
+
+def _table(page: str, table_id: str) -> str:
+    start = page.index(f'id="{table_id}"')
+    return page[start : page.index("</table>", start)]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("es", ["Hoja", "Fila", "Columna", "Problema y qué hacer"]),
+        ("en", ["Sheet", "Row", "Column", "Problem and what to do"]),
+    ],
+)
+def test_every_problem_cell_says_what_it_is(people, gtm_template, client, language, labels):
+    sheet = gtm_template["Matriz"]
+    sheet.cell(row_of(sheet, "GTM-PRO-01"), 7, 4)
+    sheet.cell(row_of(sheet, "GTM-PRO-01"), 8, "Avance")
+    sheet.cell(row_of(sheet, "GTM-PRO-03"), 7, 7)  # off the scale: a problem
+    api = APIClient()
+    api.force_authenticate(people["gabriel"])
+    file = io.BytesIO(save(gtm_template))
+    file.name = "matriz.xlsx"
+    created = api.post(
+        "/api/v1/spreadsheet-uploads/", {"file": file, "period": "2025"}, format="multipart"
+    )
+    assert created.status_code == 201, created.content
+    client.force_login(people["gabriel"])
+    page = client.get(
+        reverse("spreadsheet-upload", kwargs={"pk": created.json()["id"]}),
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).content.decode()
+
+    problems = _table(page, "problems")
+    cells = re.findall(r"<td[^>]*>", problems)
+    assert len(cells) == 4
+    assert [re.search(r'data-label="([^"]*)"', c).group(1) for c in cells] == labels
+    # the sheets table and the row of each change say what they are too
+    assert all("data-label" in c for c in re.findall(r"<td[^>]*>", _table(page, "sheets")))
+    changes = _table(page, "changes")
+    assert f'data-label="{labels[1]}"' in changes
