@@ -59,6 +59,12 @@ def test_the_page_offers_them_and_fills_an_empty_date(people, language, said):
     assert values["code"] == "2026-H1"
     assert values["submission_deadline"] == "2026-07-31"
     assert values["figures_as_of"] == "2026-06-30"
+    # opening tells every national team at once: the button asks first
+    asks = {
+        "en": "Open this period? Every national team is told at once.",
+        "es": "¿Abrir este período? Se avisa de inmediato a todos los equipos nacionales.",
+    }
+    assert f'data-confirm="{asks[language]}"' in html
     opened = client.post(
         reverse("periods"),
         {"code": "2026", "submission_deadline": "", "review_deadline": "", "figures_as_of": ""},
