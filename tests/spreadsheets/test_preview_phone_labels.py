@@ -20,14 +20,8 @@ def _table(page: str, table_id: str) -> str:
     return page[start : page.index("</table>", start)]
 
 
-@pytest.mark.parametrize(
-    ("language", "labels"),
-    [
-        ("es", ["Hoja", "Fila", "Columna", "Problema y qué hacer"]),
-        ("en", ["Sheet", "Row", "Column", "Problem and what to do"]),
-    ],
-)
-def test_every_problem_cell_says_what_it_is(people, gtm_template, client, language, labels):
+def _preview(people, gtm_template, client, language) -> str:
+    """The preview page of an upload with one change (GTM-PRO-01) and one problem (GTM-PRO-03)."""
     sheet = gtm_template["Matriz"]
     sheet.cell(row_of(sheet, "GTM-PRO-01"), 7, 4)
     sheet.cell(row_of(sheet, "GTM-PRO-01"), 8, "Avance")
@@ -41,11 +35,21 @@ def test_every_problem_cell_says_what_it_is(people, gtm_template, client, langua
     )
     assert created.status_code == 201, created.content
     client.force_login(people["gabriel"])
-    page = client.get(
+    return client.get(
         reverse("spreadsheet-upload", kwargs={"pk": created.json()["id"]}),
         HTTP_ACCEPT_LANGUAGE=language,
     ).content.decode()
 
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("es", ["Hoja", "Fila", "Columna", "Problema y qué hacer"]),
+        ("en", ["Sheet", "Row", "Column", "Problem and what to do"]),
+    ],
+)
+def test_every_problem_cell_says_what_it_is(people, gtm_template, client, language, labels):
+    page = _preview(people, gtm_template, client, language)
     problems = _table(page, "problems")
     cells = re.findall(r"<td[^>]*>", problems)
     assert len(cells) == 4
@@ -54,3 +58,10 @@ def test_every_problem_cell_says_what_it_is(people, gtm_template, client, langua
     assert all("data-label" in c for c in re.findall(r"<td[^>]*>", _table(page, "sheets")))
     changes = _table(page, "changes")
     assert f'data-label="{labels[1]}"' in changes
+
+
+def test_skipping_one_row_is_asked_in_plain_spanish(people, gtm_template, client):
+    """Not "¿…omitir la 1 fila señalada…?"."""
+    page = _preview(people, gtm_template, client, "es")
+    assert "omitir la fila señalada en Problemas?" in page
+    assert "la 1 fila" not in page
