@@ -111,3 +111,19 @@ def test_workspace_counts_take_singular_or_plural(people, n, language, expected)
     client.force_login(people["sofia"])
     html = " ".join(client.get(reverse("workspace-commitments")).content.decode().split())
     assert expected in html
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "the pillar are the ones loaded with the plans."),
+        ("es", "el pilar son los que se cargaron con los planes."),
+    ],
+)
+def test_a_commitment_never_edited_says_so_without_a_repository_path(people, language, said):
+    """A national team read "(fixtures/README.md)", a file of the code, on a commitment's page."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["gabriel"])
+    html = client.get(reverse("workspace-commitment", args=["GTM-PRO-01"])).content.decode()
+    assert said in html
+    assert "README" not in html and "fixtures" not in html
