@@ -127,3 +127,19 @@ def test_a_commitment_never_edited_says_so_without_a_repository_path(people, lan
     html = client.get(reverse("workspace-commitment", args=["GTM-PRO-01"])).content.decode()
     assert said in html
     assert "README" not in html and "fixtures" not in html
+
+
+def test_the_trackers_columns_are_counts_in_the_plural(people):
+    """The tracker's headings read "Enviados, Aprobado, Pendiente de revisión, Devuelto,
+    Tardíos": counts of statuses, so all in the plural, as "Enviados" and "Tardíos" were."""
+    ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(people["sofia"])
+    html = client.get(reverse("workspace")).content.decode()
+    for heading in ("Enviados", "Aprobados", "Pendientes de revisión", "Devueltos", "Tardíos"):
+        assert f'<th scope="col" class="num">{heading}</th>' in html, heading
+    tabs = client.get(reverse("tracker-country", args=["GTM"])).content.decode()
+    assert "Devueltos" in tabs and "Aprobados" in tabs
