@@ -1,6 +1,8 @@
 """Issue 11: wording in both languages: labels built at import time follow each request's
 language, counts take the singular or plural, "Open" the verb is not "Open" the state."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -143,3 +145,24 @@ def test_the_trackers_columns_are_counts_in_the_plural(people):
         assert f'<th scope="col" class="num">{heading}</th>' in html, heading
     tabs = client.get(reverse("tracker-country", args=["GTM"])).content.decode()
     assert "Devueltos" in tabs and "Aprobados" in tabs
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "Narrative: what was done, by whom, what is left"),
+        ("es", "Narrativa: qué se hizo, quién lo hizo, qué falta"),
+    ],
+)
+def test_the_matrixs_narrative_box_says_what_goes_in_it(people, language, hint):
+    """The box under each row's new status had no visible label, though a status changed without
+    it is refused with "Explain the change in the narrative"."""
+    ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["gabriel"])
+    html = client.get(reverse("country-matrix", args=["GTM"])).content.decode()
+    rows = Commitment.objects.filter(country__iso3="GTM").in_force(dt.date(2024, 12, 31)).count()
+    assert rows > 0 and html.count(f'placeholder="{hint}"') == rows
