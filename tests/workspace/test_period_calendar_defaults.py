@@ -59,10 +59,12 @@ def test_the_page_offers_them_and_fills_an_empty_date(people, language, said):
     assert values["code"] == "2026-H1"
     assert values["submission_deadline"] == "2026-07-31"
     assert values["figures_as_of"] == "2026-06-30"
-    # opening tells every national team at once: the button asks first
+    # opening tells the national teams at once (a deadline still ahead): the button asks first
     asks = {
-        "en": "Open this period? Every national team is told at once.",
-        "es": "¿Abrir este período? Se avisa de inmediato a todos los equipos nacionales.",
+        "en": "Open this period? The national teams are told at once, unless its submission "
+        "deadline has already passed.",
+        "es": "¿Abrir este período? Se avisa de inmediato a los equipos nacionales, salvo que su "
+        "fecha límite de envío ya haya pasado.",
     }
     assert f'data-confirm="{asks[language]}"' in html
     opened = client.post(
