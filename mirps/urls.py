@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from commitments import api as catalogue_api
 from countries import api as country_api
@@ -17,11 +19,27 @@ from spreadsheets import edition_api
 from statuses import api as status_api
 
 
+class ApiRoot(APIRootView):
+    """The API root, named and described in the reader's language (not "Api Root", "The default
+    basic root view for DefaultRouter")."""
+
+    def get_view_name(self):
+        return gettext("MIRPS monitor API")
+
+    def get_view_description(self, html=False):
+        text = gettext(
+            "The monitor's data, open to all: each link below is a collection, in JSON. What "
+            "every field means is in the API documentation (/api/docs/)."
+        )
+        return format_html("<p>{}</p>", text) if html else text
+
+
 class Router(DefaultRouter):
     """The API root lists the figures (``progress/``, a plain view outside the router) first,
     then every collection."""
 
     extra_root = {"progress": "api-progress", "releases": "api-releases"}
+    APIRootView = ApiRoot
 
     def get_api_root_view(self, api_urls=None):
         listed = {

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mirps.i18n import active_language
+from mirps.i18n import active_language, long_date
 from notifications.models import Kind, Notification
 from statuses.models import Status
 
@@ -37,7 +37,7 @@ def day(value) -> str:
     """A date in the active language's long format ("31 March 2026", "31 de marzo de 2026")."""
     if isinstance(value, str):
         value = parse_date(value)
-    return formats.date_format(value, "DATE_FORMAT") if isinstance(value, date) else ""
+    return long_date(value) if isinstance(value, date) else ""
 
 
 def moment(value) -> str:

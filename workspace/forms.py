@@ -88,7 +88,11 @@ class MatrixRowForm(forms.Form):
         required=False,
         limit=StatusUpdate.NARRATIVE_MAX_LENGTH,
         message=narrative_too_long_message,
-        widget=LimitedTextarea(attrs={"rows": 2}),
+        # the box has no visible label in the matrix (its column is "New status"): say what goes
+        # in it, as the error asks for "the narrative"
+        widget=LimitedTextarea(
+            attrs={"rows": 2, "placeholder": _("Narrative: what was done, by whom, what is left")}
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from countries.decorators import workspace_view
 from countries.models import Country
@@ -88,9 +88,9 @@ def country(request, iso3):
     commitments = list(with_carried(tracker.country_commitments(country, period, show), period))
     tabs = [
         (tracker.Show.NOT_UPDATED, _("Not updated"), row.not_updated),
-        (tracker.Show.RETURNED, _("Returned"), row.returned),
-        (tracker.Show.WAITING, _("Waiting for review"), row.waiting),
-        (tracker.Show.APPROVED, _("Approved"), row.approved),
+        (tracker.Show.RETURNED, pgettext("count of statuses", "Returned"), row.returned),
+        (tracker.Show.WAITING, pgettext("count of statuses", "Waiting for review"), row.waiting),
+        (tracker.Show.APPROVED, pgettext("count of statuses", "Approved"), row.approved),
         (tracker.Show.LATE, _("Late"), row.late),
         (tracker.Show.ALL, _("All commitments"), row.commitments),
     ]
@@ -139,9 +139,9 @@ def _country_header() -> list[str]:
         _("Updated this period"),
         _("Updated (%)"),
         _("Submitted"),
-        _("Approved"),
-        _("Waiting for review"),
-        _("Returned"),
+        pgettext("count of statuses", "Approved"),
+        pgettext("count of statuses", "Waiting for review"),
+        pgettext("count of statuses", "Returned"),
         _("Not updated"),
         _("Late"),
         _("Indicator values waiting"),

@@ -1,10 +1,12 @@
 """The reporting calendar on pages: a period's deadline and the days left, in words."""
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from mirps.i18n import long_date
 
 register = template.Library()
 
@@ -36,13 +38,13 @@ def deadline(period, today=None):
         review = format_html(
             ' <span class="small">· {} {}</span>',
             _("review by"),
-            formats.date_format(period.review_deadline, "DATE_FORMAT"),
+            long_date(period.review_deadline),
         )
     return format_html(
         '<span class="deadline {}">{} {} · <strong>{}</strong>{}</span>',
         level,
         _("Submission deadline"),
-        formats.date_format(period.submission_deadline, "DATE_FORMAT"),
+        long_date(period.submission_deadline),
         days_left_text(days),
         review,
     )

@@ -11,10 +11,16 @@ register = template.Library()
 
 @register.filter
 def percent(fraction) -> str:
-    """0.4321 -> '43%' (coverage is a 0-1 fraction in the engine)."""
+    """0.4321 -> '43%' (coverage is a 0-1 fraction in the engine). Never a rounded 0% or 100%
+    beside counts that say otherwise ("0%: 1 of 229 updated"): '<1%', '>99%'."""
     if fraction is None:
         return ""
-    return f"{round(float(fraction) * 100)}%"
+    share = float(fraction) * 100
+    if 0 < share < 0.5:
+        return "<1%"
+    if 99.5 <= share < 100:
+        return ">99%"
+    return f"{round(share)}%"
 
 
 @register.simple_tag

@@ -93,8 +93,11 @@ def test_every_date_form_saved_untouched_keeps_its_dates(
     page.fill("#id_code", "2026")
     page.fill("#id_submission_deadline", "2026-03-31")
     page.fill("#id_review_deadline", "2026-04-30")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("form.open-period button[type=submit]")
     page.wait_for_load_state()
+    assert len(asked) == 1  # opening tells the teams: the button asks first
     opened = ReportingPeriod.objects.get(code="2026")
     assert (opened.submission_deadline, opened.review_deadline) == (
         dt.date(2026, 3, 31),

@@ -61,6 +61,15 @@ def test_country_page_with_indicators_and_funding(live_server, chromium, screens
     phone_row.locator("details.source summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     screenshot(page, "context-country-phone")
+    # a long value ("aproximadamente 10,980 personas") wraps in its card: it ran past the
+    # screen, inside the table's sideways scroll, which the page's own width does not show
+    context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
+    page.goto(f"{live_server.url}/countries/MEX/")
+    past = page.evaluate(
+        "Math.max(0, ...[...document.querySelectorAll('.indicator-table td *')]"
+        ".map(e => e.getBoundingClientRect().right - window.innerWidth))"
+    )
+    assert past <= 1, f"an indicator cell runs {past}px past a phone's screen"
     for name in ("indicators", "funding"):
         page.locator(f"section[aria-labelledby=h-{name}]").screenshot(
             path=str(ARTIFACTS / f"context-{name}-phone.png")

@@ -60,6 +60,13 @@ def test_releases_pages_fit_in_both_languages(live_server, chromium):
                 wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 if wide > 0:
                     problems.append(f"{name} {language} {width}px scrolls sideways by {wide}px")
+                # a checksum wraps inside its card (it ran out of it, cut by the table's scroll)
+                cut = page.evaluate(
+                    "Math.max(0, ...[...document.querySelectorAll('code.checksum')]"
+                    ".map(e => e.getBoundingClientRect().right - window.innerWidth))"
+                )
+                if cut > 0:
+                    problems.append(f"{name} {language} {width}px cuts a checksum by {cut}px")
                 text = page.inner_text("body")
                 if labels[language] not in text:
                     problems.append(f"{name} {language} {width}px lacks {labels[language]!r}")

@@ -88,7 +88,7 @@ def test_returned_submission_is_counted_prefilled_and_resubmitted(
     assert team.locator(".nav .count-badge.returned").inner_text() == "1 returned"
     assert team.locator(".bell .count-badge").inner_text() == "1"
     headline = team.locator(".summary-card .headline").inner_text()
-    assert headline == "0 of 30 updated, 1 returned to you, deadline in 9 days"
+    assert headline == "0 of 30 updated, 1 returned to you in 2025, deadline in 9 days"
     returned = team.locator(".returned-list li")
     assert returned.count() == 1
     assert "Please attach the signed attendance list" in returned.inner_text()

@@ -83,7 +83,7 @@ def test_submit_in_matrix_then_approve_then_public_figure_changes(
     assert "Nothing awaits review" in staff.inner_text("main")
 
     # The public figure now counts the approved status only: 1 of 229 reported.
-    assert public_headline(public, base) == "0%"  # 1/229 rounds to 0 %
+    assert public_headline(public, base) == "<1%"  # 1/229: not a rounded 0% beside "1 of 229"
     public.goto(f"{base}/?period=2025")
     assert re.search(r"1 of 229 commitments reported", public.inner_text("main"))
     screenshot(public, "home-after-approval")

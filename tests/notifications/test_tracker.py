@@ -154,8 +154,16 @@ def test_the_secretariat_lands_on_the_tracker_in_either_language(
 @pytest.mark.parametrize(
     "language, headline, badge",
     [
-        ("en", "5 of 30 updated, 1 returned to you, deadline passed 1 day ago", "1 returned"),
-        ("es", "5 de 30 actualizados, 1 devuelto a ustedes, venció hace 1 día", "1 devuelto"),
+        (
+            "en",
+            "5 of 30 updated, 1 returned to you in 2025, deadline passed 1 day ago",
+            "1 returned",
+        ),
+        (
+            "es",
+            "5 de 30 actualizados, 1 devuelto a ustedes en 2025, venció hace 1 día",
+            "1 devuelto",
+        ),
     ],
 )
 def test_a_national_team_sees_its_own_country_and_what_was_returned(

@@ -166,3 +166,19 @@ def test_the_checker_finds_a_missing_and_a_fuzzy_translation():
         "no Spanish: %(n)s change",
         "fuzzy: Level %(n)s",
     ]
+
+
+def test_the_spanish_spells_periodo_one_way():
+    """Both spellings are correct Spanish, but the site used both on one page ("Estado al cierre
+    del período" above "Tendencia a lo largo de los periodos"): the catalogue, and the Spanish
+    headers of the matrix, write "período" throughout."""
+    import re
+
+    from spreadsheets.formats import COLUMNS, INDICATOR_COLUMNS
+
+    unaccented = re.compile(r"\b[Pp]eriodos?\b")
+    po = PO.read_text(encoding="utf-8")
+    used = [e for e in entries(po) if not e["obsolete"]]
+    found = [s for e in used for s in e["msgstr"] if unaccented.search(s)]
+    found += [c.es for c in COLUMNS + INDICATOR_COLUMNS if unaccented.search(c.es)]
+    assert found == []

@@ -217,3 +217,14 @@ def test_a_one_commitment_selection_reads_in_the_singular(client, language, text
     report(b.commitment(), "2024", 3)
     html = client.get("/countries/AAA/", {"period": "2024"}, HTTP_ACCEPT_LANGUAGE=language)
     assert text in " ".join(html.content.decode().split())
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [(1 / 229, "<1%"), (0, "0%"), (0.4321, "43%"), (228 / 229, ">99%"), (1, "100%"), (None, "")],
+)
+def test_a_share_never_rounds_to_0_or_100_against_its_counts(fraction, shown):
+    """The home page read "0% · updated in 2025: 1 of 229 commitments"."""
+    from reports.templatetags.monitor import percent
+
+    assert percent(fraction) == shown

@@ -70,6 +70,8 @@ def test_a_sheet_with_problems_offers_no_confirmation(plans):
     client = signed_in(secretariat())
     shown = upload(client, "blz_2024_edition_problems.csv").content.decode()
     assert "nothing can be applied" in shown and 'value="apply"' not in shown
+    # on a phone each problem is a card: its row, code and message say what they are
+    assert 'data-label="Row"' in shown and 'data-label="Problem"' in shown
     # a forged confirmation applies nothing either
     assert client.post(reverse("plan-edition"), {"action": "apply"}).status_code == 409
     assert not NationalPlan.objects.filter(edition="2024-2026").exists()

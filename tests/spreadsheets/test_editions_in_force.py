@@ -64,7 +64,7 @@ def test_rows_of_editions_not_in_force_are_problems_saying_why():
     with translation.override("es"):
         assert importer.render(second["code"], second["params"]) == (
             "GTM26-PRO-01 pertenece al plan 2026, vigente desde el 1 de marzo de 2026; no se "
-            "puede informar para 2025. Borre la fila, o súbala para un periodo de ese plan."
+            "puede informar para 2025. Borre la fila, o súbala para un período de ese plan."
         )
     with pytest.raises(importer.ValidationError) as refused:
         importer.apply(upload, user=user)

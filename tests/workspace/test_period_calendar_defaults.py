@@ -59,6 +59,14 @@ def test_the_page_offers_them_and_fills_an_empty_date(people, language, said):
     assert values["code"] == "2026-H1"
     assert values["submission_deadline"] == "2026-07-31"
     assert values["figures_as_of"] == "2026-06-30"
+    # opening tells the national teams at once (a deadline still ahead): the button asks first
+    asks = {
+        "en": "Open this period? The national teams are told at once, unless its submission "
+        "deadline has already passed.",
+        "es": "¿Abrir este período? Se avisa de inmediato a los equipos nacionales, salvo que su "
+        "fecha límite de envío ya haya pasado.",
+    }
+    assert f'data-confirm="{asks[language]}"' in html
     opened = client.post(
         reverse("periods"),
         {"code": "2026", "submission_deadline": "", "review_deadline": "", "figures_as_of": ""},

@@ -1,6 +1,8 @@
 """Issue 11: wording in both languages: labels built at import time follow each request's
 language, counts take the singular or plural, "Open" the verb is not "Open" the state."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -111,3 +113,56 @@ def test_workspace_counts_take_singular_or_plural(people, n, language, expected)
     client.force_login(people["sofia"])
     html = " ".join(client.get(reverse("workspace-commitments")).content.decode().split())
     assert expected in html
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "the pillar are the ones loaded with the plans."),
+        ("es", "el pilar son los que se cargaron con los planes."),
+    ],
+)
+def test_a_commitment_never_edited_says_so_without_a_repository_path(people, language, said):
+    """A national team read "(fixtures/README.md)", a file of the code, on a commitment's page."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["gabriel"])
+    html = client.get(reverse("workspace-commitment", args=["GTM-PRO-01"])).content.decode()
+    assert said in html
+    assert "README" not in html and "fixtures" not in html
+
+
+def test_the_trackers_columns_are_counts_in_the_plural(people):
+    """The tracker's headings read "Enviados, Aprobado, Pendiente de revisión, Devuelto,
+    Tardíos": counts of statuses, so all in the plural, as "Enviados" and "Tardíos" were."""
+    ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(people["sofia"])
+    html = client.get(reverse("workspace")).content.decode()
+    for heading in ("Enviados", "Aprobados", "Pendientes de revisión", "Devueltos", "Tardíos"):
+        assert f'<th scope="col" class="num">{heading}</th>' in html, heading
+    tabs = client.get(reverse("tracker-country", args=["GTM"])).content.decode()
+    assert "Devueltos" in tabs and "Aprobados" in tabs
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "Narrative: what was done, by whom, what is left"),
+        ("es", "Narrativa: qué se hizo, quién lo hizo, qué falta"),
+    ],
+)
+def test_the_matrixs_narrative_box_says_what_goes_in_it(people, language, hint):
+    """The box under each row's new status had no visible label, though a status changed without
+    it is refused with "Explain the change in the narrative"."""
+    ReportingPeriod.objects.get_or_create(
+        code="2024",
+        defaults={"kind": "annual", "start_date": "2024-01-01", "end_date": "2024-12-31"},
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(people["gabriel"])
+    html = client.get(reverse("country-matrix", args=["GTM"])).content.decode()
+    rows = Commitment.objects.filter(country__iso3="GTM").in_force(dt.date(2024, 12, 31)).count()
+    assert rows > 0 and html.count(f'placeholder="{hint}"') == rows
