@@ -308,6 +308,7 @@ def map_columns(headers: list, table=None, known: dict | None = None) -> dict[st
     of one sheet, whose data cells repeat: a period, a source), kept there."""
     priority = (table or (_NAME_TOKENS, PRIORITY))[1]
     offers = []
+    statuses = []  # the columns that may be the status, by a name or a phrase
     for index, value in enumerate(headers):
         if not isinstance(value, str):
             continue
@@ -315,6 +316,8 @@ def map_columns(headers: list, table=None, known: dict | None = None) -> dict[st
             found = guesses(value, table)
         elif (found := known.get(value)) is None:
             found = known[value] = guesses(value, table)
+        if any(g.key == "status" and g.how != "similar" for g in found):
+            statuses.append((index, value))
         year = _year(value) if found else 0
         for guess in found:
             offers.append((-guess.score, priority.index(guess.key), -year, index, guess))
@@ -333,7 +336,50 @@ def map_columns(headers: list, table=None, known: dict | None = None) -> dict[st
         if any(_contains(tokens, name) for name in _NAME_TOKENS["_weak_previous"]):
             mapped["status"] = Mapped("status", previous.index, previous.header, "phrase", 0.7)
             del mapped["previous"]
+    if table is None:
+        _progress_beside_status(statuses, mapped, taken)
     return mapped
+
+
+# "Avances", "Progress": the status where no other column is, but beside "Estado" the
+# description of what was done (the narrative), as a person reads such a sheet
+WEAK_STATUS = [header_tokens(name) for name in ("avance", "progress")]
+
+
+def _weak_status(header) -> bool:
+    """Whether a header names a status only by a word that may also head the narrative
+    ("Avances", "Avances del periodo"; not "% de avance", "Nivel de avance", "Avance (%)")."""
+    if "%" in str(header):
+        return False
+    tokens = header_tokens(header)
+    names = [name for name in _NAME_TOKENS["status"] if _contains(tokens, name)]
+    return bool(names) and all(name in WEAK_STATUS for name in names)
+
+
+def _progress_beside_status(statuses: list, mapped: dict[str, Mapped], taken: set[int]) -> None:
+    """A weak status column ("Avances") beside a column that names a status plainly
+    ("Estado"): the latter is the status, the former the narrative when none is named.
+    ``statuses``: every column that may be the status, as (index, header)."""
+    status = mapped.get("status")
+    if status is None:
+        return
+    free = [(index, value) for index, value in statuses if index not in taken]
+    if _weak_status(status.header):
+        plain = [(index, value) for index, value in free if not _weak_status(value)]
+        if not plain:
+            return
+        index, value = plain[0]
+        taken.add(index)
+        mapped["status"] = Mapped("status", index, value, "phrase", 0.8)
+        weak_index, weak_header = status.index, status.header
+    else:
+        weak = [(index, value) for index, value in free if _weak_status(value)]
+        if not weak:
+            return
+        weak_index, weak_header = weak[0]
+        taken.add(weak_index)
+    if "narrative" not in mapped:
+        mapped["narrative"] = Mapped("narrative", weak_index, weak_header, "phrase", 0.7)
 
 
 def is_header(mapped: dict[str, Mapped]) -> bool:

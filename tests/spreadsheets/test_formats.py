@@ -337,3 +337,24 @@ def test_a_column_of_whole_percentages_reads_60_as_60_percent():
     assert parse_status("3 - En implementación", whole_percents=True) == 3
     with pytest.raises(StatusUnreadable, match="status_out_of_range"):
         parse_status(60)  # not in such a column: never guessed
+
+
+def test_progress_beside_a_status_is_the_narrative():
+    """ "Avances" (what was done) beside "Estado": the status is Estado, and Avances the
+    narrative when no other column is; alone, "Avance" is still the status."""
+    for headers in (
+        ["Código", "Avances", "Estado"],
+        ["Código", "Estado", "Avances"],
+        ["Código", "Avances del periodo", "Estado"],
+        ["Code", "Progress", "Status"],
+    ):
+        mapped = map_columns(headers)
+        status = next(i for i, h in enumerate(headers) if h in ("Estado", "Status"))
+        progress = next(i for i, h in enumerate(headers) if h.startswith(("Avance", "Progress")))
+        assert (mapped["status"].index, mapped["narrative"].index) == (status, progress), headers
+    with_narrative = map_columns(["Código", "Avances", "Estado", "Observaciones"])
+    assert (with_narrative["status"].index, with_narrative["narrative"].index) == (2, 3)
+    assert map_columns(["Código", "Avance"])["status"].index == 1
+    assert map_columns(["Código", "Avance (%)", "Observaciones"])["status"].index == 1
+    percent = map_columns(["Código", "% de avance", "Estado"])  # both name a status plainly
+    assert percent["status"].index == 1 and "narrative" not in percent

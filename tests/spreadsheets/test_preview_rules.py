@@ -240,7 +240,7 @@ def test_a_status_header_naming_another_year_is_a_file_problem(people, header, c
         with translation.override("es"):
             message = importer.render(problems[0]["code"], problems[0]["params"])
         assert message.startswith("La hoja «Seguimiento» tiene el encabezado «Estado 2024»")
-        assert "no el periodo 2025" in message
+        assert "no el período 2025" in message
         with pytest.raises(ValidationError, match="Nothing was written"):
             importer.apply(upload, user=people["gabriel"])
         assert not StatusUpdate.objects.filter(commitment__code="GTM-PRO-01").exists()
