@@ -194,7 +194,8 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     columns); else the row naming most columns (for the person to complete), else the first
     row with two texts. A status beside a text with no code ("Nivel", "Descripción": a
     scale's legend above the matrix) gives way to a row below it that names as many columns,
-    a code among them by its very name ("Código")."""
+    a code among them by its very name ("Código"); below such a row that names no status, a
+    status-and-text row is data (``_below_a_fuller_header``)."""
     best, fallback, first = None, None, None
     known: dict = {}  # each text's guesses, once per search
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
@@ -204,6 +205,8 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
         if found_when(mapped):
             if first is None and (table is not None or "code" in mapped):
                 return row, mapped, True
+            if first is None and best is not None and _below_a_fuller_header(best[1], mapped):
+                continue  # a data row ("Texto", "Avance uno") under a header lacking a status
             if first is not None and _names_code(mapped) and len(mapped) >= len(first[1]):
                 return row, mapped, True
             first = first or (row, mapped)
@@ -216,6 +219,14 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     if found is None:
         return None, {}, False
     return found[0], found[1], found is first
+
+
+def _below_a_fuller_header(above: dict[str, Mapped], mapped: dict[str, Mapped]) -> bool:
+    """Whether a status-and-text row with no code lies below a row naming a code by its very
+    name and at least as many columns ("Código", "Compromiso", "Ejecución", "Narrativa", whose
+    status header is not known): that row is the header, for the person to complete, and this
+    one its first data row ("Texto" read as a text, "Avance uno" as a status)."""
+    return _names_code(above) and len(above) >= len(mapped)
 
 
 def _has_long_text(row: Row) -> bool:
