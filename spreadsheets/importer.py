@@ -97,7 +97,10 @@ MAX_LISTED = 500
 MAX_LISTED_BYTES = 200_000
 MAX_META_ROWS = 50  # rows of the matrix's hidden "_mirps" sheet read
 CLOSE_MATCH = 0.85  # similarity (0-1) from which a text is offered as a close match
-_CODE = re.compile(r"^([A-Z]{3})[\s_\-–—.]*([A-Z]{3})[\s_\-–—.]*(\d{1,3})$")
+# Between a code's parts: spaces, "_", ".", and any dash (a hyphen, the non-breaking hyphen
+# U+2011 that a word processor puts in, the figure dash, en and em dashes, the minus sign)
+_CODE_SEPARATOR = r"[\s_.\-\u2010-\u2015\u2212]*"
+_CODE = re.compile(rf"^([A-Z]{{3}}){_CODE_SEPARATOR}([A-Z]{{3}}){_CODE_SEPARATOR}(\d{{1,3}})$")
 
 
 # --------------------------------------------------------------------------------------------
