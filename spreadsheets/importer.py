@@ -101,6 +101,10 @@ CLOSE_MATCH = 0.85  # similarity (0-1) from which a text is offered as a close m
 # U+2011 that a word processor puts in, the figure dash, en and em dashes, the minus sign)
 _CODE_SEPARATOR = r"[\s_.\-\u2010-\u2015\u2212]*"
 _CODE = re.compile(rf"^([A-Z]{{3}}){_CODE_SEPARATOR}([A-Z]{{3}}){_CODE_SEPARATOR}(\d{{1,3}})$")
+# A code written at the start of the commitment's text ("GTM-PRO-10. Fortalecer…")
+_CODE_FIRST = re.compile(
+    rf"^([A-Z]{{3}}{_CODE_SEPARATOR}[A-Z]{{3}}{_CODE_SEPARATOR}\d{{1,3}})(?=$|[^\w])"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,6 +604,13 @@ def _asks_for(line: Line, plan: SheetPlan, cells: dict) -> bool:
     return bool(line.status is not None or line.narrative or line.evidence)
 
 
+def _code_first(text: str, matcher: _Matcher):
+    """The commitment whose code a text starts with ("gtm-pro-10. fortalecer la oficina", as a
+    team writes code and text in one cell), or None."""
+    match = _CODE_FIRST.match(text.upper())
+    return matcher.by_code.get(normal_code(match.group(1))) if match else None
+
+
 def _version_cell(line, plan: SheetPlan, value) -> int | None:
     """The row id a version cell names; None for none (or an empty cell). A cell that is not
     a whole number is a problem of ``line``."""
@@ -632,6 +643,8 @@ def _find_commitment(line: Line, plan: SheetPlan, cells: dict, matcher: _Matcher
         text = normalise(_clean_text(text_value))
         if text in matcher.by_text:
             line.commitment, line.match = matcher.by_text[text], "text"
+        elif known := _code_first(text, matcher):
+            line.commitment, line.match = known, "code"
         elif text and (close := difflib.get_close_matches(
             text, matcher.texts, n=1, cutoff=CLOSE_MATCH
         )):  # fmt: skip

@@ -317,6 +317,24 @@ def blz_lo_csv_source() -> openpyxl.Workbook:
     return book
 
 
+def gtm_code_in_text() -> openpyxl.Workbook:
+    """No code column: each commitment's code starts its text ("GTM-PRO-10 Fortalecer…",
+    "GTM-PRO-11. …", "GTM-PRO-12: …"), one of them Honduras's; "3 – En implementación (60%)"
+    with an en dash, "4 - Casi completado"."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Matriz"
+    _rows(sheet, 1, [["Compromiso", "Estado", "Acciones realizadas"]])
+    _rows(
+        sheet, 2,
+        [("GTM-PRO-10 Fortalecer la oficina de refugio", 3, "Avance"),
+         ("GTM-PRO-11. Capacitar al personal", "3 – En implementación (60%)", "Avance"),
+         ("GTM-PRO-12: Protocolo", "4 - Casi completado", "Avance"),
+         ("HND-PRO-19 Otro país", 2, "Avance")],
+    )  # fmt: skip
+    return book
+
+
 BOOKS = [
     (pan_logo_row12, [(XLS, "team2-pan-logo-header-row12.xls"),
                       (ODS, "team2-pan-logo-header-row12.ods")]),
@@ -331,6 +349,7 @@ BOOKS = [
     (gtm_codes_odd, [(ODS, "team2-gtm-odd-codes-nfd.ods")]),
     (slv_english_dropdown, [(XLS, "team2-slv-english-labels.xls")]),
     (gtm_unknown_status_header, [(ODS, "team2-gtm-unknown-status-header.ods")]),
+    (gtm_code_in_text, [(XLS, "team2-gtm-code-in-text.xls")]),
     (pan_merged_status, [(ODS, "team2-pan-merged-status.ods")]),
     (cri_status_formula, [(XLS, "team2-cri-status-formula.xls")]),
     (gtm_filtered, [(ODS, "team2-gtm-autofilter-hidden.ods")]),
@@ -412,7 +431,7 @@ KEPT = {
     "team2-slv-bom-crlf-multiline.csv", "team2-pan-logo-header-row12.xls",
     "team2-cri-percent-all-ones.ods", "team2-pan-duplicates-other-country.ods",
     "team2-blz-long-narrative.ods", "team2-mex-third-sheet-hidden-2024.xls",
-    "team2-hnd-pillars-dash.xls",
+    "team2-hnd-pillars-dash.xls", "team2-gtm-code-in-text.xls",
 }  # fmt: skip
 
 

@@ -290,3 +290,20 @@ def test_a_data_row_below_a_header_lacking_its_status_column_is_never_the_header
     assert [(c["code"], c["new"]) for c in chosen.preview["changes"]] == [
         ("GTM-PRO-01", 3), ("GTM-PRO-02", 4),
     ]  # fmt: skip
+
+
+def test_a_code_written_at_the_start_of_the_text_names_the_commitment(people, period):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Compromiso", "Estado", "Narrativa"])
+    sheet.append(["GTM-PRO-10. Fortalecer la oficina", 3, "Avance"])
+    sheet.append(["gtm pro 11: capacitar", 4, "Avance"])
+    sheet.append(["HND-PRO-19 Otro país", 2, "Avance"])  # Honduras's: never Guatemala's to write
+    sheet.append(["GTM-PRO-120 no es un código", 2, "Avance"])
+    upload = importer.create_upload(
+        data=save(book), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    changes = [(c["code"], c["new"]) for c in upload.preview["changes"]]
+    assert changes == [("GTM-PRO-10", 3), ("GTM-PRO-11", 4)]
+    problems = [(p["row"], p["code"]) for p in upload.preview["problems"]]
+    assert problems == [(4, "other_country"), (5, "no_text_match")]
