@@ -89,7 +89,7 @@ NAMES = {
         "calificacion", "rating", "score", "puntaje", "valoracion", "estado implementacion",
         "implementation status", "estatus", "progress level", "estado compromiso",
         "commitment status", "nivel cumplimiento", "cumplimiento", "compliance", "new level",
-        "nuevo nivel", "status update", "progress status",
+        "nuevo nivel", "status update", "progress status", "situacion",
     ],
     "narrative": [
         "narrative", "narrativa", "comments", "comentario", "comment", "observacion",

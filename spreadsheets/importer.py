@@ -97,7 +97,14 @@ MAX_LISTED = 500
 MAX_LISTED_BYTES = 200_000
 MAX_META_ROWS = 50  # rows of the matrix's hidden "_mirps" sheet read
 CLOSE_MATCH = 0.85  # similarity (0-1) from which a text is offered as a close match
-_CODE = re.compile(r"^([A-Z]{3})[\s_\-–—.]*([A-Z]{3})[\s_\-–—.]*(\d{1,3})$")
+# Between a code's parts: spaces, "_", ".", and any dash (a hyphen, the non-breaking hyphen
+# U+2011 that a word processor puts in, the figure dash, en and em dashes, the minus sign)
+_CODE_SEPARATOR = r"[\s_.\-\u2010-\u2015\u2212]*"
+_CODE = re.compile(rf"^([A-Z]{{3}}){_CODE_SEPARATOR}([A-Z]{{3}}){_CODE_SEPARATOR}(\d{{1,3}})$")
+# A code written at the start of the commitment's text ("GTM-PRO-10. Fortalecer…")
+_CODE_FIRST = re.compile(
+    rf"^([A-Z]{{3}}{_CODE_SEPARATOR}[A-Z]{{3}}{_CODE_SEPARATOR}\d{{1,3}})(?=$|[^\w])"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,7 +201,8 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     columns); else the row naming most columns (for the person to complete), else the first
     row with two texts. A status beside a text with no code ("Nivel", "Descripción": a
     scale's legend above the matrix) gives way to a row below it that names as many columns,
-    a code among them by its very name ("Código")."""
+    a code among them by its very name ("Código"); below such a row that names no status, a
+    status-and-text row is data (``_below_a_fuller_header``)."""
     best, fallback, first = None, None, None
     known: dict = {}  # each text's guesses, once per search
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
@@ -204,6 +212,8 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
         if found_when(mapped):
             if first is None and (table is not None or "code" in mapped):
                 return row, mapped, True
+            if first is None and best is not None and _below_a_fuller_header(best[1], mapped):
+                continue  # a data row ("Texto", "Avance uno") under a header lacking a status
             if first is not None and _names_code(mapped) and len(mapped) >= len(first[1]):
                 return row, mapped, True
             first = first or (row, mapped)
@@ -216,6 +226,14 @@ def _header_candidate(sheet: Sheet, table=None, found_when=is_header):
     if found is None:
         return None, {}, False
     return found[0], found[1], found is first
+
+
+def _below_a_fuller_header(above: dict[str, Mapped], mapped: dict[str, Mapped]) -> bool:
+    """Whether a status-and-text row with no code lies below a row naming a code by its very
+    name and at least as many columns ("Código", "Compromiso", "Ejecución", "Narrativa", whose
+    status header is not known): that row is the header, for the person to complete, and this
+    one its first data row ("Texto" read as a text, "Avance uno" as a status)."""
+    return _names_code(above) and len(above) >= len(mapped)
 
 
 def _has_long_text(row: Row) -> bool:
@@ -586,6 +604,13 @@ def _asks_for(line: Line, plan: SheetPlan, cells: dict) -> bool:
     return bool(line.status is not None or line.narrative or line.evidence)
 
 
+def _code_first(text: str, matcher: _Matcher):
+    """The commitment whose code a text starts with ("gtm-pro-10. fortalecer la oficina", as a
+    team writes code and text in one cell), or None."""
+    match = _CODE_FIRST.match(text.upper())
+    return matcher.by_code.get(normal_code(match.group(1))) if match else None
+
+
 def _version_cell(line, plan: SheetPlan, value) -> int | None:
     """The row id a version cell names; None for none (or an empty cell). A cell that is not
     a whole number is a problem of ``line``."""
@@ -618,6 +643,8 @@ def _find_commitment(line: Line, plan: SheetPlan, cells: dict, matcher: _Matcher
         text = normalise(_clean_text(text_value))
         if text in matcher.by_text:
             line.commitment, line.match = matcher.by_text[text], "text"
+        elif known := _code_first(text, matcher):
+            line.commitment, line.match = known, "code"
         elif text and (close := difflib.get_close_matches(
             text, matcher.texts, n=1, cutoff=CLOSE_MATCH
         )):  # fmt: skip

@@ -1174,7 +1174,8 @@ def _decode(data: bytes) -> tuple[str, list[int]]:
 
     UTF-16 (Excel's "Unicode text", with or without its byte-order mark) and UTF-8 (with or
     without its mark) are decoded as such. A file with no valid UTF-8 beyond ASCII anywhere is
-    Windows-1252 (Excel's "CSV" in Spanish). A UTF-8 file with some lines that are not UTF-8 (a
+    Windows-1252 (Excel's "CSV" in Spanish) or code page 850 (its "CSV (MS-DOS)"),
+    ``_single_byte``. A UTF-8 file with some lines that are not UTF-8 (a
     line pasted from an older file) is decoded line by line: those lines as Windows-1252, which
     gives the accents their writer saw, and the preview names them (``csv_mixed_encoding``):
     never "EducaciÃ³n" stored in silence."""
@@ -1189,20 +1190,43 @@ def _decode(data: bytes) -> tuple[str, list[int]]:
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
-    utf8 = 0
-    decoded, other = [], []
-    for number, line in enumerate(lines, start=1):
+    decoded: list[str | None] = []
+    for line in lines:
         try:
-            text = line.decode("utf-8")
-            if not line.isascii():
-                utf8 += 1
+            decoded.append(line.decode("utf-8"))
         except UnicodeDecodeError:
-            text = line.decode("cp1252")
-            other.append(number)
-        decoded.append(text)
-    if not utf8:  # Windows-1252 throughout: no line to name
-        return data.decode("cp1252"), []
+            decoded.append(None)
+    if all(text is None or text.isascii() for text in decoded):
+        return _single_byte(data), []  # one single-byte encoding throughout: no line to name
+    other = [number for number, text in enumerate(decoded, start=1) if text is None]
+    for number in other:
+        decoded[number - 1] = lines[number - 1].decode("cp1252")
     return "\n".join(decoded), other
+
+
+# The letters of Spanish and English text beyond ASCII, to tell the single-byte encodings apart
+_ACCENTED = "áéíóúüñÁÉÍÓÚÜÑ"
+
+
+def _single_byte(data: bytes) -> str:
+    """A file in one single-byte encoding: Windows-1252 (Excel's "CSV" in Spanish), or the DOS
+    code page 850 (Excel's "CSV (MS-DOS)") when that reads more of its bytes as accented
+    letters: "Código" and "capacitación", never "C¢digo" and "capacitaci¢n" stored in
+    silence (nor a refusal for a byte Windows-1252 lacks, the "É" of code page 850)."""
+    try:
+        windows = data.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = None
+    dos = data.decode("cp850")  # every byte is a character of code page 850
+    if windows is not None and _accented(windows) >= _accented(dos):
+        return windows
+    if windows is None and not _accented(dos):
+        data.decode("cp1252")  # neither: refused as before (``text_encoding``)
+    return dos
+
+
+def _accented(text: str) -> int:
+    return sum(text.count(letter) for letter in _ACCENTED)
 
 
 NOTED_ROWS = 10  # rows named in a note; the others are counted

@@ -81,7 +81,7 @@ def test_apply_refuses_a_file_with_problems_and_apply_valid_rows_is_recorded(peo
 def test_correct_columns_by_letter(people):
     book = openpyxl.Workbook()
     book.active.title = "Datos"
-    book.active.append(["Código", "Situación a diciembre", "Narrativa"])
+    book.active.append(["Código", "Ejecución a diciembre", "Narrativa"])
     book.active.append(["GTM-PRO-09", "4", "Instituciones fortalecidas"])
     api = _api(people["gabriel"])
     body = _post(api, save(book)).json()

@@ -175,6 +175,8 @@ def test_unreadable_statuses_say_why(raw, code):
         ("Descripción", "text"),
         ("Comentarios sobre el avance", "narrative"),
         ("Estado del compromiso", "status"),
+        ("Situación", "status"),
+        ("Situación actual", "previous"),
         ("Nivel de avance (%)", "status"),
         ("Estado de revisión", "review"),
         ("Progress made in the period", "narrative"),
@@ -243,6 +245,9 @@ def test_every_export_column_is_recognised_in_both_languages():
         ("GTM PRO 1", "GTM-PRO-01"),
         ("GTM_PRO_01", "GTM-PRO-01"),
         (" gtm–pro–12 ", "GTM-PRO-12"),
+        ("GTM\u2011PRO\u201102", "GTM-PRO-02"),  # non-breaking hyphens (a word processor's)
+        ("GTM\u2212PRO\u221203", "GTM-PRO-03"),  # minus signs
+        ("GTM\u00a0PRO\u00a004", "GTM-PRO-04"),
         ("'GTM-PRO-01", "'GTM-PRO-01"),  # not a code: reported as unknown, not guessed
         ("12", "12"),
     ],

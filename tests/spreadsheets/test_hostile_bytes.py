@@ -374,6 +374,15 @@ def test_a_whole_windows_1252_file_is_read_without_a_note(people, period):
     assert [n for s in upload.preview["sheets"] for n in s["notes"]] == []
 
 
+def test_excels_csv_ms_dos_code_page_850_is_read_with_its_accents(people, period):
+    # Excel's "CSV (MS-DOS)": "ó" is the byte Windows-1252 reads as "¢", and "É" one it lacks
+    data = "Código,Situación,Narrativa\r\nGTM-PRO-01,2,Éxito en la capacitación\r\n"
+    upload = _csv_upload(people, period, data.encode("cp850"))
+    (change,) = upload.preview["changes"]
+    assert (change["new"], change["narrative"]) == (2, "Éxito en la capacitación")
+    assert [n for s in upload.preview["sheets"] for n in s["notes"]] == []
+
+
 @pytest.mark.parametrize(
     "encode",
     [

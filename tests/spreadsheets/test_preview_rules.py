@@ -266,3 +266,44 @@ def test_a_percentage_column_of_whole_numbers_is_read_as_percentages(people, per
     with translation.override("es"):
         message = importer.render(problem["code"], problem["params"])
     assert message.startswith("«3» en una columna de porcentajes (60 para 60%): ¿nivel 3, o 3%?")
+
+
+def test_a_data_row_below_a_header_lacking_its_status_column_is_never_the_header(people, period):
+    # "Ejecución" is no status name; the first data row's "Texto" and "Avance uno" are a text
+    # and a status header by their words: the header is row 1, for the person to complete
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Código", "Compromiso", "Ejecución", "Narrativa"])
+    sheet.append(["GTM-PRO-01", "Texto", 3, "Avance uno"])
+    sheet.append(["GTM-PRO-02", "Texto", 4, "Avance dos"])
+    upload = importer.create_upload(
+        data=save(book), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    assert [p["code"] for p in upload.preview["file_problems"]] == ["no_header"]
+    cells = upload.preview["columns"]["Sheet"]["cells"]
+    assert {c["key"]: c["column"] for c in cells if c.get("key")} == {
+        "code": "A", "text": "B", "narrative": "D",
+    }  # fmt: skip
+    chosen = importer.correct_columns(  # the person names column C
+        upload, user=people["gabriel"], columns={"Sheet": {"status": 2}}
+    )
+    assert [(c["code"], c["new"]) for c in chosen.preview["changes"]] == [
+        ("GTM-PRO-01", 3), ("GTM-PRO-02", 4),
+    ]  # fmt: skip
+
+
+def test_a_code_written_at_the_start_of_the_text_names_the_commitment(people, period):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Compromiso", "Estado", "Narrativa"])
+    sheet.append(["GTM-PRO-10. Fortalecer la oficina", 3, "Avance"])
+    sheet.append(["gtm pro 11: capacitar", 4, "Avance"])
+    sheet.append(["HND-PRO-19 Otro país", 2, "Avance"])  # Honduras's: never Guatemala's to write
+    sheet.append(["GTM-PRO-120 no es un código", 2, "Avance"])
+    upload = importer.create_upload(
+        data=save(book), name="propio.xlsx", user=people["gabriel"], period=period
+    )
+    changes = [(c["code"], c["new"]) for c in upload.preview["changes"]]
+    assert changes == [("GTM-PRO-10", 3), ("GTM-PRO-11", 4)]
+    problems = [(p["row"], p["code"]) for p in upload.preview["problems"]]
+    assert problems == [(4, "other_country"), (5, "no_text_match")]
