@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 
@@ -120,11 +120,17 @@ def license_descriptor() -> dict:
     return dict(settings.RELEASES_LICENSE)
 
 
-def citation(meta: Meta) -> str:
+def cite(period: str, version: str, day: date, url: str) -> str:
+    """How to cite a release: the one line its files (README, CITATION.cff, datapackage.json)
+    and its page give, in English as the files are, the same for every reader."""
     return (
-        f"{settings.RELEASES_PUBLISHER}. {settings.RELEASES_TITLE}, period {meta.period}, "
-        f"version {meta.version} ({meta.date.date().isoformat()}). {meta.url}"
+        f"{settings.RELEASES_PUBLISHER}. {settings.RELEASES_TITLE}, period {period}, "
+        f"version {version} ({day.isoformat()}). {url}"
     )
+
+
+def citation(meta: Meta) -> str:
+    return cite(meta.period, meta.version, meta.date.date(), meta.url)
 
 
 def datapackage(meta: Meta, resources: list[dict], others: dict[str, bytes]) -> bytes:

@@ -9,8 +9,10 @@ published (the builder refuses to touch a published release).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from periods.models import ReportingPeriod
@@ -84,6 +86,12 @@ class Release(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+    @property
+    def address(self) -> str:
+        """The release's page, absolute: the address its files and citation give."""
+        path = reverse("release", args=[self.period.code, self.version])
+        return settings.SITE_URL.rstrip("/") + path
 
 
 def release_path(instance: ReleaseFile, filename: str) -> str:

@@ -32,7 +32,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
@@ -162,7 +161,7 @@ def _build(release: Release, written: list[str]) -> Release:
         period=period.code,
         version=release.version,
         date=now,
-        url=settings.SITE_URL.rstrip("/") + reverse("release", args=[period.code, release.version]),
+        url=release.address,
         commitments=len(tables["commitments"]),
     )
     info = {

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from countries.decorators import secretariat_view
 from countries.permissions import is_secretariat
 from mirps import jobs
+from releases import files as release_files
 from releases import selectors, services
 from releases.models import Release
 
@@ -60,19 +61,10 @@ def release_page(request, period, version):
             "release": release,
             "files": selectors.ordered_files(release),
             "errata": release.errata[:200],
-            "citation": _citation(request, release),
+            "citation": release_files.cite(
+                release.period.code, release.version, release.published_at.date(), release.address
+            ),
         },
-    )
-
-
-def _citation(request, release: Release) -> str:
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "release", args=[release.period.code, release.version]
-    )
-    return (
-        f"{settings.RELEASES_PUBLISHER}. {settings.RELEASES_TITLE}, period "
-        f"{release.period.code}, version {release.version} "
-        f"({release.published_at.date().isoformat()}). {url}"
     )
 
 

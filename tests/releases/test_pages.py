@@ -4,10 +4,12 @@ locked period linking to their release."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from releases.models import Release
 
@@ -130,3 +132,14 @@ def test_periods_page_asks_why_on_unlock(published):
     client.force_login(published["staff"])
     html = client.get("/workspace/periods/").content.decode()
     assert 'name="reason"' in html
+
+
+def test_the_page_cites_the_release_as_its_own_files_do(published):
+    """One rule for the citation (``releases.files.cite``): the page gives the very line of the
+    release's datapackage.json, README and CITATION.cff, and says so in the reader's language."""
+    client = Client(headers={"accept-language": "es"})
+    response = client.get("/releases/2024/1.1/files/datapackage.json")
+    package = json.loads(b"".join(response.streaming_content))
+    html = client.get("/releases/2024/1.1/").content.decode()
+    assert html.count(escape(package["mirps:citation"])) == 1
+    assert "Tal como la escriben los propios archivos de la publicación" in html
