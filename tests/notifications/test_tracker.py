@@ -174,6 +174,15 @@ def test_a_national_team_sees_its_own_country_and_what_was_returned(
     page = client.get("/workspace/").content.decode()
     assert headline in page
     assert '<span class="count-badge returned"' in page and badge in page  # the menu
+    # the phone's menu button says what its number counts (a tooltip, and words for readers)
+    toggle = page[
+        page.index('class="menu-toggle"') : page.index(
+            "</button>", page.index('class="menu-toggle"')
+        )
+    ]
+    assert (
+        f'title="{badge}"' in toggle and f'<span class="visually-hidden">{badge}</span>' in toggle
+    )
     returned = page[page.index('id="returned"') :]
     assert "GTM-PRO-03" in returned and "“Which budget line?”" in returned
     assert "/workspace/commitments/GTM-PRO-03/?period=2025#record" in returned
