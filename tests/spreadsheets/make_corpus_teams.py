@@ -390,7 +390,11 @@ def gtm_two_years() -> openpyxl.Workbook:
     return book
 
 
-def convert(source: Path, target: str, name: str, folder: Path, profile: str) -> None:
+def convert(
+    source: Path, target: str, name: str, folder: Path, profile: str, into: Path = FILES
+) -> None:
+    """``source`` converted by LibreOffice to ``target`` (working in ``folder``), kept in
+    ``into`` as ``name``."""
     out = folder / "out"
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run(
@@ -399,7 +403,7 @@ def convert(source: Path, target: str, name: str, folder: Path, profile: str) ->
         check=True, capture_output=True,
     )  # fmt: skip
     (made,) = list(out.iterdir())
-    shutil.copy(made, FILES / name)
+    shutil.copy(made, into / name)
 
 
 XLS, ODS = "xls:MS Excel 97", "ods"

@@ -8,13 +8,13 @@ text"), never by openpyxl. What each tries is said by its builder; the outcomes 
 ``files/expected.json``, written by hand."""
 
 import shutil
-import subprocess
 import sys
 import tempfile
 import unicodedata
 from pathlib import Path
 
 import openpyxl
+from make_corpus_teams import convert  # beside this script, which is run from here
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -411,18 +411,6 @@ def write_text(folder: Path) -> None:
     )
 
 
-def convert(source: Path, target: str, name: str, tmp: Path, profile: str, folder: Path):
-    out = tmp / "out"
-    shutil.rmtree(out, ignore_errors=True)
-    subprocess.run(
-        ["soffice", profile, "--headless", "--convert-to", target, "--outdir", str(out),
-         str(source)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    (made,) = list(out.iterdir())
-    shutil.copy(made, folder / name)
-
-
 # The files the corpus keeps (the others were tried and came out right; they are rebuilt into
 # another folder only, with ``FOLDER``)
 KEPT = {
@@ -444,7 +432,7 @@ def main(folder: Path = FILES) -> None:
             source = tmp / f"{build.__name__}.xlsx"
             build().save(source)
             for target, name in targets:
-                convert(source, target, name, tmp, profile, tmp)
+                convert(source, target, name, tmp, profile, into=tmp)
         for made in tmp.glob("team2-*"):
             if folder != FILES or made.name in KEPT:
                 shutil.copy(made, folder / made.name)
